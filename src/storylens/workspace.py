@@ -1,0 +1,83 @@
+"""The Python API: a workspace is one store plus the pipeline that fills it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from storylens.config import IngestOptions, default_db_path
+from storylens.ingest.pipeline import Ingestor, Job, plan
+from storylens.models import Article, IngestReport, Outcome
+from storylens.store import SearchHit, Store, open_store
+
+
+class Workspace:
+    """One store and the operations on it; `storylens.open()` returns one."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @classmethod
+    def open(cls, path: str | Path | None = None) -> Workspace:
+        """Open the workspace stored at `path` (default: $STORYLENS_DB or storylens.db)."""
+        return cls(open_store(path if path is not None else default_db_path()))
+
+    def ingest(
+        self,
+        inputs: str | Path | Iterable[str | Path] = (),
+        *,
+        feeds: Iterable[str] = (),
+        options: IngestOptions | None = None,
+        stdin: bytes | None = None,
+        on_outcome: Callable[[Outcome], None] | None = None,
+        on_job_done: Callable[[Job], None] | None = None,
+        **settings: Any,
+    ) -> IngestReport:
+        """Ingest files, folders, URLs, feed URLs or '-' (stdin); settings override IngestOptions."""
+        if isinstance(inputs, (str, Path)):
+            inputs = [inputs]
+        options = options or IngestOptions(**settings)
+        jobs, problems = plan([str(i) for i in inputs], feeds)
+        report = IngestReport()
+        for problem in problems:
+            outcome = Outcome(problem.source, "failed", message=problem.message)
+            report.outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+        ingestor = Ingestor(self.store, options)
+        try:
+            return ingestor.run(jobs, report=report, on_outcome=on_outcome,
+                                on_job_done=on_job_done, stdin=stdin)
+        finally:
+            ingestor.close()
+
+    def articles(self, **filters: Any) -> list[Article]:
+        """Stored articles, newest first (filters: outlet, language, include_superseded, limit)."""
+        return self.store.articles(**filters)
+
+    def article(self, id_or_prefix: str) -> Article:
+        """One article by id or unique id prefix."""
+        return self.store.get_article(id_or_prefix)
+
+    def versions(self, id_or_prefix: str) -> list[Article]:
+        """Every stored version of an article's URL, oldest first."""
+        return self.store.versions(id_or_prefix)
+
+    def search(self, query: str, limit: int = 20) -> list[SearchHit]:
+        """Full-text search over titles and text."""
+        return self.store.search(query, limit=limit)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts and ranges over the store."""
+        return self.store.stats()
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
