@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from storylens.errors import IngestError
 from storylens.ingest.normalize import article_id, clean_text, detect_language, normalise_date
-from storylens.ingest.outlets import outlet_for_url
+from storylens.ingest.outlets import canonical_outlet, outlet_for_url
 from storylens.models import Article, Draft
 
 MIN_WORDS = 5
@@ -20,7 +20,7 @@ def build_article(draft: Draft, outlets: dict[str, str], outlet_override: str | 
     title = clean_text(draft.title).replace("\n", " ") if draft.title else None
     outlet = (
         outlet_override
-        or draft.outlet
+        or (canonical_outlet(draft.outlet, draft.url, outlets) if draft.outlet else None)
         or draft.sitename
         or (outlet_for_url(draft.url, outlets) if draft.url else None)
     )
@@ -28,7 +28,7 @@ def build_article(draft: Draft, outlets: dict[str, str], outlet_override: str | 
         id=article_id(text),
         text=text,
         source=draft.source,
-        ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
         title=title or None,
         outlet=outlet,
         url=draft.url,

@@ -37,6 +37,9 @@ def decode_text(data: bytes, source: str, declared: str | None = None) -> str:
             return data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
+    western = _as_western(data)
+    if western is not None:
+        return western
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding is None:
         raise IngestError(source, "undecodable text: no character encoding fits these bytes")
@@ -49,3 +52,17 @@ def _candidates(data: bytes, declared: str | None) -> list[str]:
     if _is_utf16(data):
         return ["utf-16"]
     return [e for e in (declared, "utf-8") if e]
+
+
+def _as_western(data: bytes) -> str | None:
+    # Undeclared 8-bit text is most often Windows-1252 (the WHATWG default for Western
+    # locales), which charset detectors confuse with other Latin code pages. Accept it when
+    # accented letters stay a minority, as in any Western European language; Cyrillic or
+    # Greek read as 1252 turns almost every letter into an accented one.
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(1 for c in letters if not c.isascii())
+    return text if letters and accented / len(letters) < 0.3 else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import zlib
 
 from storylens.ingest.registry import Payload
 
@@ -46,7 +47,7 @@ def _head(data: bytes) -> bytes:
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
                 return f.read(4096)
-        except (OSError, EOFError):
+        except (OSError, EOFError, zlib.error):
             return data[:4096]
     return data[:4096]
 

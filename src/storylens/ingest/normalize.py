@@ -6,7 +6,7 @@ import email.utils
 import hashlib
 import re
 import unicodedata
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n{3,}")
@@ -45,7 +45,7 @@ def normalise_date(raw: str | None) -> str | None:
         return None
     if isinstance(parsed, datetime):
         if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(timezone.utc)
+            parsed = parsed.astimezone(UTC)
         if (parsed.hour, parsed.minute, parsed.second) == (0, 0, 0) and parsed.tzinfo is None:
             return parsed.date().isoformat()
         return parsed.isoformat()

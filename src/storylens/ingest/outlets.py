@@ -50,8 +50,8 @@ def domain_of(url: str) -> str | None:
     return host.lower().removeprefix("www.") if host else None
 
 
-def outlet_for_url(url: str, table: dict[str, str]) -> str | None:
-    """The outlet for a URL: the table's entry for its host or a parent domain, else the host."""
+def table_outlet(url: str, table: dict[str, str]) -> str | None:
+    """The table's outlet for a URL's host or one of its parent domains, or None."""
     host = domain_of(url)
     if not host:
         return None
@@ -60,4 +60,24 @@ def outlet_for_url(url: str, table: dict[str, str]) -> str | None:
         name = table.get(".".join(parts[i:]))
         if name:
             return name
-    return host
+    return None
+
+
+def outlet_for_url(url: str, table: dict[str, str]) -> str | None:
+    """The outlet for a URL: the table's entry for its host or a parent domain, else the host."""
+    return table_outlet(url, table) or domain_of(url)
+
+
+def canonical_outlet(name: str, url: str | None, table: dict[str, str]) -> str:
+    """A given outlet name, expanded to the table's name when it abbreviates it ("NYT")."""
+    known = table_outlet(url, table) if url else None
+    return known if known and is_abbreviation(name, known) else name
+
+
+def is_abbreviation(code: str, name: str) -> bool:
+    """True for a short upper-case code whose letters run through the name in order."""
+    code = code.strip()
+    if not (1 < len(code) <= 5 and code.isalpha() and code.isupper()):
+        return False
+    letters = iter(name.removeprefix("The ").upper())
+    return name.removeprefix("The ")[:1].upper() == code[0] and all(c in letters for c in code)

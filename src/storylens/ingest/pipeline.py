@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,7 +197,7 @@ def _gunzip(data: bytes, limit: int, source: str) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
             out = f.read(limit + 1)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise IngestError(source, f"corrupt gzip data ({exc})") from exc
     if len(out) > limit:
         raise IngestError(source, f"too large once decompressed: over {limit:,} bytes "
