@@ -17,7 +17,7 @@ _EXTENSIONS = {
     ".rss": "feed", ".atom": "feed", ".xml": "feed",
 }
 _FEED_ROOT = re.compile(rb"<(rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
-_URL_LINE = re.compile(r"^https?://\S+$")
+_URL_LINE = re.compile(r"^https?://\S+(\s+#.*)?$")
 GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -100,6 +100,10 @@ def _is_url_list(head: bytes) -> bool:
     return bool(lines) and all(_URL_LINE.match(ln) for ln in lines)
 
 
-def is_web_kind(fmt: str) -> bool:
-    """True for the formats a fetched URL may have (pages and feeds)."""
-    return fmt in ("html", "feed")
+def is_web_kind(fmt: str, content_type: str | None = None) -> bool:
+    """True for what a fetched URL may be (a page or a feed), by format and declared content type."""
+    if fmt not in ("html", "feed"):
+        return False
+    mime = (content_type or "").split(";")[0].strip().lower()
+    # A declared type wins over the URL's extension: /photo.html served as image/png is no page.
+    return mime in ("", "application/octet-stream") or _by_content_type(mime) in ("html", "feed", "xml", "text")

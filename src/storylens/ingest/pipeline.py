@@ -98,7 +98,7 @@ class Ingestor:
             yield Problem(exc.source, exc.message)
             return
         fmt = format or format_of(payload, urlsplit(url).path)
-        if format is None and not is_web_kind(fmt):
+        if format is None and not is_web_kind(fmt, payload.content_type):
             kind = (payload.content_type or "unknown").split(";")[0]
             yield Problem(url, f"not an HTML page or a feed (content type: {kind}); refused")
             return
