@@ -118,3 +118,122 @@ class IngestReport:
             "failed": self.count("failed"),
             "outcomes": [asdict(o) for o in self.outcomes],
         }
+
+
+# -- Analysis (stage 2): spans are character offsets into Article.text ----------------------
+
+QuoteKind = Literal["direct", "partial", "indirect"]
+SpeakerVia = Literal["name", "pronoun", "continuation", "nominal", "unknown"]
+
+
+@dataclass
+class Sentence:
+    """A sentence of an article, with its paragraph number."""
+
+    index: int
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass
+class Mention:
+    """A named-entity mention; `key` is the canonical name of its entity within the article."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    key: str
+    sentence: int
+
+
+@dataclass
+class LocalEntity:
+    """An entity as one article knows it: canonical name, label, the aliases used, roles given."""
+
+    key: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    mentions: int = 0
+
+
+@dataclass
+class Quote:
+    """Something someone said: the content span, its cue, and who said it."""
+
+    start: int
+    end: int
+    text: str
+    kind: QuoteKind
+    sentence: int
+    cue: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_key: str | None = None
+    speaker_via: SpeakerVia = "unknown"
+    confidence: float = 0.5
+
+
+@dataclass
+class Quantity:
+    """A number with its unit, normalised, and what it measures."""
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+    value: float
+    unit: str
+    measure: str | None = None
+    change: float | None = None
+    change_unit: str | None = None
+    period: str | None = None
+    normalised: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class TimeRef:
+    """A date expression and the calendar date it resolves to (when the publication date allows)."""
+
+    start: int
+    end: int
+    text: str
+    sentence: int
+    resolved: str | None = None
+
+
+@dataclass
+class Analysis:
+    """Everything stage 2 finds in one article."""
+
+    article_id: str
+    language: str
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    entities: list[LocalEntity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeRef] = field(default_factory=list)
+    skipped: str | None = None
+
+
+@dataclass
+class Entity:
+    """A real-world person, organisation or place, linked across articles."""
+
+    id: int
+    name: str
+    label: str
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    articles: int = 0
+    mentions: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entity as a JSON-ready dict."""
+        return asdict(self)

@@ -8,7 +8,7 @@ from typing import Any
 
 from storylens.config import IngestOptions, default_db_path
 from storylens.ingest.pipeline import Ingestor, Job, plan
-from storylens.models import Article, IngestReport, Outcome
+from storylens.models import Analysis, Article, Entity, IngestReport, Outcome, Quote
 from storylens.store import SearchHit, Store, open_store
 
 
@@ -51,6 +51,48 @@ class Workspace:
                                 on_job_done=on_job_done, stdin=stdin)
         finally:
             ingestor.close()
+
+    def analyze(
+        self,
+        ids: Iterable[str] | None = None,
+        *,
+        redo: bool = False,
+        workers: int | None = None,
+        on_done: Callable[[Analysis], None] | None = None,
+    ) -> list[Analysis]:
+        """Analyse articles (default: those not yet analysed by this version) and link entities."""
+        from storylens.analyze import pipeline
+
+        todo = self.pending_analysis(ids, redo=redo)
+        workers = workers or pipeline.default_workers()
+        return pipeline.run(self.store, todo, workers=min(workers, max(1, len(todo))), on_done=on_done)
+
+    def pending_analysis(self, ids: Iterable[str] | None = None, *, redo: bool = False) -> list[Article]:
+        """The articles `analyze` would work on."""
+        from storylens.analyze.pipeline import ANALYSIS_VERSION
+
+        articles = ([self.article(i) for i in ids] if ids is not None
+                    else self.articles(include_superseded=False))
+        if redo:
+            return articles
+        done = self.store.analysed_versions()
+        return [a for a in articles if done.get(a.id) != ANALYSIS_VERSION]
+
+    def analysis(self, id_or_prefix: str) -> Analysis | None:
+        """The stored analysis of an article, or None."""
+        return self.store.get_analysis(self.article(id_or_prefix).id)
+
+    def entities(self, *, label: str | None = None, limit: int | None = None) -> list[Entity]:
+        """Entities linked across articles, most mentioned first."""
+        return self.store.entities(label=label, limit=limit)
+
+    def find_entities(self, name: str) -> list[Entity]:
+        """Entities whose name or aliases match `name`, best first."""
+        return self.store.find_entities(name)
+
+    def quotes_by(self, entity: Entity) -> list[tuple[Article, Quote]]:
+        """Everything an entity is quoted as saying, with the article it is in."""
+        return [(self.article(aid), q) for aid, q in self.store.quotes_by_entity(entity.id)]
 
     def articles(self, **filters: Any) -> list[Article]:
         """Stored articles, newest first (filters: outlet, language, include_superseded, limit)."""

@@ -42,4 +42,73 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
+
+MIGRATIONS.append(
+    # 2: per-article analysis and the entities linked across articles.
+    """
+    CREATE TABLE analysis (
+        article_id  TEXT PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+        version     INTEGER NOT NULL,
+        language    TEXT,
+        skipped     TEXT,
+        analysed_at TEXT NOT NULL
+    );
+    CREATE TABLE sentence (
+        article_id TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+        paragraph INTEGER NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    ) WITHOUT ROWID;
+    CREATE TABLE entity (
+        id      INTEGER PRIMARY KEY,
+        name    TEXT NOT NULL,
+        label   TEXT NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        roles   TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX entity_name ON entity(name COLLATE NOCASE);
+    CREATE TABLE entity_alias (
+        alias     TEXT NOT NULL,
+        entity_id INTEGER NOT NULL REFERENCES entity(id) ON DELETE CASCADE,
+        PRIMARY KEY (alias, entity_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE local_entity (
+        article_id TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        key TEXT NOT NULL, label TEXT NOT NULL,
+        aliases TEXT NOT NULL, roles TEXT NOT NULL, mentions INTEGER NOT NULL,
+        entity_id INTEGER REFERENCES entity(id),
+        PRIMARY KEY (article_id, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX local_entity_entity ON local_entity(entity_id);
+    CREATE TABLE mention (
+        article_id TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+        label TEXT NOT NULL, key TEXT NOT NULL, sentence INTEGER NOT NULL
+    );
+    CREATE INDEX mention_article ON mention(article_id, key);
+    CREATE TABLE quote (
+        article_id TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+        kind TEXT NOT NULL, sentence INTEGER NOT NULL,
+        cue TEXT, cue_start INTEGER, cue_end INTEGER,
+        speaker TEXT, speaker_start INTEGER, speaker_end INTEGER, speaker_key TEXT,
+        speaker_via TEXT NOT NULL, confidence REAL NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE TABLE quantity (
+        article_id TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+        sentence INTEGER NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, measure TEXT,
+        change REAL, change_unit TEXT, period TEXT, normalised TEXT NOT NULL DEFAULT '{}',
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE TABLE time_ref (
+        article_id TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+        sentence INTEGER NOT NULL, resolved TEXT,
+        PRIMARY KEY (article_id, idx)
+    );
+    """
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,6 +12,7 @@ from storylens.errors import AmbiguousId, ArticleNotFound, StoreError
 from storylens.models import AddResult, Article
 from storylens.store.base import SearchHit
 from storylens.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from storylens.store.sqlite_analysis import AnalysisTables
 
 _ARTICLE_COLUMNS = (
     "id", "url", "outlet", "title", "byline", "published", "language", "text", "source",
@@ -21,7 +22,7 @@ _SELECT = f"SELECT {', '.join('a.' + c for c in _ARTICLE_COLUMNS)} FROM article 
 _NEWEST_FIRST = "ORDER BY a.published IS NULL, a.published DESC, a.ingested_at DESC, a.rowid DESC"
 
 
-class SQLiteStore:
+class SQLiteStore(AnalysisTables):
     """A Store kept in one SQLite file."""
 
     def __init__(self, path: str | Path) -> None:

@@ -1,0 +1,1 @@
+"""Stage 2: per-article analysis (sentences, entities, quotes, quantities, dates)."""

@@ -1,0 +1,168 @@
+"""Run stage 2 over articles (in worker processes) and stage 3 (linking) as results arrive."""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, fields, is_dataclass
+
+from storylens.analyze.sentences import paragraph_spans
+from storylens.models import Analysis, Article, LocalEntity
+
+# Bump when analysis output changes, so `storylens analyze` knows what is out of date.
+ANALYSIS_VERSION = 1
+# spaCy's parser needs about 1 GB per 100,000 characters: longer texts go in pieces.
+PIECE_CHARS = 50_000
+_SPAN_FIELDS = ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end")
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a worker needs to analyse one article."""
+
+    article_id: str
+    text: str
+    language: str | None
+    published: str | None
+
+    @classmethod
+    def of(cls, article: Article) -> Task:
+        """The task for a stored article."""
+        return cls(article.id, article.text, article.language, article.published)
+
+
+def analyse(task: Task) -> Analysis:
+    """Analyse one article: sentences, entities, quotes, quantities and dates."""
+    language = (task.language or "und").lower()
+    if language != "en":
+        return Analysis(task.article_id, language, skipped=f"not analysed: language is {language!r}, "
+                                                            "only English is analysed")
+    if not task.text.strip():
+        return Analysis(task.article_id, language, skipped="not analysed: the article is empty")
+    result = Analysis(task.article_id, language)
+    for start, end in pieces(task.text, PIECE_CHARS):
+        part = _analyse_piece(task.text[start:end], task.published)
+        _append(result, part, start)
+    return result
+
+
+def _analyse_piece(text: str, published: str | None) -> Analysis:
+    from storylens.analyze.dates import find_times
+    from storylens.analyze.entities import find_entities
+    from storylens.analyze.nlp import english
+    from storylens.analyze.quantities import find_quantities
+    from storylens.analyze.quotes import find_quotes
+    from storylens.analyze.sentences import split_sentences
+
+    doc = english()(text)
+    sentences = split_sentences(doc)
+    mentions, entities = find_entities(doc, sentences)
+    return Analysis(
+        article_id="",
+        language="en",
+        sentences=sentences,
+        mentions=mentions,
+        entities=entities,
+        quotes=find_quotes(doc, sentences, mentions, entities),
+        quantities=find_quantities(doc, sentences),
+        times=find_times(doc, sentences, published),
+    )
+
+
+def pieces(text: str, limit: int) -> list[tuple[int, int]]:
+    """Split text into (start, end) pieces of at most about `limit` characters at paragraph breaks."""
+    if len(text) <= limit:
+        return [(0, len(text))]
+    out: list[tuple[int, int]] = []
+    start = end = 0
+    for p_start, p_end in paragraph_spans(text):
+        if p_end - start > limit and end > start:
+            out.append((start, end))
+            start = p_start
+        while p_end - start > limit:  # one paragraph longer than the limit: cut at a space
+            cut = text.rfind(" ", start, start + limit)
+            cut = cut if cut > start else start + limit
+            out.append((start, cut))
+            start = cut
+        end = p_end
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if text[s:e].strip()]
+
+
+def _append(result: Analysis, part: Analysis, offset: int) -> None:
+    shift = len(result.sentences)
+    paragraphs = result.sentences[-1].paragraph + 1 if result.sentences else 0
+    for sentence in part.sentences:
+        sentence.index += shift
+        sentence.paragraph += paragraphs
+    for item in [*part.sentences, *part.mentions, *part.quotes, *part.quantities, *part.times]:
+        _shift(item, offset, shift)
+    result.sentences += part.sentences
+    result.mentions += part.mentions
+    result.quotes += part.quotes
+    result.quantities += part.quantities
+    result.times += part.times
+    by_key = {e.key: e for e in result.entities}
+    for entity in part.entities:
+        if entity.key in by_key:
+            _merge_local(by_key[entity.key], entity)
+        else:
+            result.entities.append(entity)
+            by_key[entity.key] = entity
+
+
+def _shift(item: object, offset: int, sentences: int) -> None:
+    assert is_dataclass(item)
+    for f in fields(item):
+        value = getattr(item, f.name)
+        if f.name in _SPAN_FIELDS and value is not None:
+            setattr(item, f.name, value + offset)
+        elif f.name == "sentence" and value is not None:
+            setattr(item, f.name, value + sentences)
+
+
+def _merge_local(into: LocalEntity, other: LocalEntity) -> None:
+    into.aliases = list(dict.fromkeys([*into.aliases, *other.aliases]))
+    into.roles = list(dict.fromkeys([*into.roles, *other.roles]))
+    into.mentions += other.mentions
+
+
+def analyse_all(tasks: Iterable[Task], workers: int = 1) -> Iterator[Analysis]:
+    """Analyse tasks, in `workers` processes when more than one, yielding results in order."""
+    if workers <= 1:
+        yield from map(analyse, tasks)
+        return
+    # A bounded window of pending tasks: Executor.map would queue every text at once.
+    window: deque[Future[Analysis]] = deque()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for task in tasks:
+            window.append(pool.submit(analyse, task))
+            if len(window) >= 4 * workers:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def run(store, articles: list[Article], workers: int = 1,
+        on_done: Callable[[Analysis], None] | None = None) -> list[Analysis]:
+    """Analyse articles, link their entities and store everything, each article atomically."""
+    from storylens.analyze.linking import Linker
+
+    linker = Linker(store)
+    done = []
+    for analysis in analyse_all((Task.of(a) for a in articles), workers):
+        # The linker lives for one run: if a transaction fails, the run (and its cache) ends.
+        with store.transaction():
+            ids = linker.link(analysis)
+            store.save_analysis(analysis, ANALYSIS_VERSION, ids)
+        done.append(analysis)
+        if on_done:
+            on_done(analysis)
+    return done
