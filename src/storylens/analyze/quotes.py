@@ -1,0 +1,563 @@
+"""Quotes: direct, partial and indirect speech, each with its cue and speaker resolved to an entity."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from storylens.analyze.sentences import sentence_at
+from storylens.models import LocalEntity, Mention, Quote, Sentence
+
+# Reporting verbs (lemmas) used when no learned lexicon is installed.
+DEFAULT_VERBS = frozenset({
+    "say", "tell", "add", "write", "report", "announce", "note", "argue", "suggest", "explain", "state",
+    "claim", "warn", "insist", "declare", "acknowledge", "admit", "confirm", "deny", "reply", "respond",
+    "estimate", "predict", "describe", "call", "recall", "observe", "assert", "stress", "emphasise",
+    "emphasize", "tweet", "concede", "contend", "maintain", "reveal", "vow", "pledge", "promise", "urge",
+    "continue", "ask", "inform", "believe", "think", "conclude", "indicate", "point", "complain",
+})
+LEXICON_FILE = Path(__file__).resolve().parent.parent / "data" / "quotes_lexicon.json"
+
+OPENERS = {"“": "”", '"': '"', "„": "“"}
+CLOSERS = {"”", '"', "“"}
+MALE = {"he", "him", "his", "himself"}
+FEMALE = {"she", "her", "hers", "herself"}
+SPEAKER_DEPS = {"nsubj"}
+# A verb is a cue when at least this share of its uses in PolNeAR train were cues (tuned on train).
+MIN_CUE_RATE = 0.15
+PARTIAL_MIN_RATE = 0.5
+
+
+@dataclass
+class _Segment:
+    """Text between quotation marks (marks excluded), within one paragraph."""
+
+    start: int
+    end: int
+    paragraph: int
+    open_at: int
+
+
+@dataclass
+class _Cue:
+    """A reporting expression: the cue words, who speaks, and what the clause says."""
+
+    verb: Token
+    start: int
+    end: int
+    subject: Span | None
+    content: tuple[int, int] | None
+
+
+@lru_cache(maxsize=1)
+def reporting_verbs() -> dict[str, float]:
+    """Reporting-verb lemmas with a weight in [0, 1] (learned from PolNeAR train when installed)."""
+    if LEXICON_FILE.exists():
+        data = json.loads(LEXICON_FILE.read_text(encoding="utf-8"))
+        return {k: float(v) for k, v in data["verbs"].items()}
+    return {v: 1.0 for v in DEFAULT_VERBS}
+
+
+def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
+                entities: list[LocalEntity]) -> list[Quote]:
+    """Direct, partial and indirect quotes of one article with cue, speaker and confidence."""
+    if not len(doc) or not sentences:
+        return []
+    paragraphs = paragraph_spans(doc.text)
+    segments = _segments(doc.text, paragraphs)
+    cues = _cues(doc, segments)
+    quotes = _direct_quotes(doc, sentences, segments, cues, mentions)
+    used = {q.cue_start for q in quotes if q.cue_start is not None}
+    quotes += _indirect_quotes(doc, sentences, cues, used, segments, mentions)
+    quotes.sort(key=lambda q: q.start)
+    _resolve_pronouns(doc, quotes, mentions, entities)
+    _continue_speakers(quotes, paragraphs)
+    return quotes
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Non-empty lines: stored articles put each paragraph on its own line (blank lines or not)."""
+    spans, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            spans.append((start, end))
+        start = end + 1
+    return spans
+
+
+# -- quotation marks ------------------------------------------------------------------------------
+
+def _segments(text: str, paragraphs: list[tuple[int, int]]) -> list[_Segment]:
+    """Quoted stretches per paragraph; unclosed ones end at the paragraph end."""
+    out: list[_Segment] = []
+    for p, (pstart, pend) in enumerate(paragraphs):
+        open_at: int | None = None
+        for i in range(pstart, pend):
+            ch = text[i]
+            if open_at is None and ch in OPENERS and _opens(text, i, pstart):
+                open_at = i
+            elif open_at is not None and ch in CLOSERS and _closes(text, i, open_at):
+                _add(out, text, open_at + 1, i, p, open_at)
+                open_at = None
+            elif open_at is not None and ch in OPENERS and _opens(text, i, pstart) and ch == "“":
+                # A second opening mark: the first one was never closed.
+                _add(out, text, open_at + 1, _sentence_end(text, open_at, i), p, open_at)
+                open_at = i
+        if open_at is not None:
+            # Unclosed: news style when the next paragraph reopens; either way it stops here.
+            _add(out, text, open_at + 1, pend, p, open_at)
+    return out
+
+
+def _opens(text: str, i: int, pstart: int) -> bool:
+    """An opening mark sits after a space, bracket or paragraph start and before a word."""
+    before = text[i - 1] if i > pstart else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if text[i] == "“":
+        return not after.isspace()
+    return (before.isspace() or before in "([—–-:") and not after.isspace()
+
+
+def _closes(text: str, i: int, open_at: int) -> bool:
+    if text[i] == "”":
+        return True
+    before = text[i - 1]
+    return i > open_at + 1 and not before.isspace()
+
+
+def _sentence_end(text: str, start: int, limit: int) -> int:
+    for i in range(start + 1, limit):
+        if text[i] in ".?!" and (i + 1 >= len(text) or text[i + 1].isspace()):
+            return i + 1
+    return limit
+
+
+def _add(out: list[_Segment], text: str, start: int, end: int, p: int, open_at: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(_Segment(start, end, p, open_at))
+
+
+# -- cues -----------------------------------------------------------------------------------------
+
+def _cues(doc: Doc, segments: list[_Segment]) -> list[_Cue]:
+    """Reporting verbs outside quoted text and "according to" phrases."""
+    inside = _quoted_chars(segments)
+    verbs = reporting_verbs()
+    out: list[_Cue] = []
+    for tok in doc:
+        if _in(inside, tok.idx):
+            continue
+        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            cue = _according(doc, tok)
+        elif tok.pos_ in {"VERB", "AUX"} and verbs.get(tok.lemma_.lower(), 0.0) >= MIN_CUE_RATE:
+            cue = _verb_cue(doc, tok)
+        else:
+            cue = None
+        if cue is not None:
+            out.append(cue)
+    return out
+
+
+def _quoted_chars(segments: list[_Segment]) -> list[tuple[int, int]]:
+    return [(s.open_at, s.end + 1) for s in segments]
+
+
+def _in(ranges: list[tuple[int, int]], char: int) -> bool:
+    return any(s <= char < e for s, e in ranges)
+
+
+def _verb_cue(doc: Doc, verb: Token) -> _Cue | None:
+    """A reporting verb with its subject (possibly inherited) and clausal complement."""
+    subject = _subject(verb)
+    passive_participle = verb.tag_ == "VBN" and not any(c.dep_.startswith("aux") for c in verb.children)
+    if verb.dep_ in {"amod", "acl"} or passive_participle:
+        return None
+    end = verb.idx + len(verb.text)
+    cue_end_tok = verb
+    for child in verb.children:
+        if child.dep_ == "prt" or child.dep_ == "dobj" and child.pos_ == "PROPN":
+            last = child.right_edge if child.dep_ == "dobj" else child
+            cue_end_tok = max(cue_end_tok, last, key=lambda t: t.i)
+    end = cue_end_tok.idx + len(cue_end_tok.text)
+    start = verb.idx
+    return _Cue(verb, start, end, subject, _complement(doc, verb))
+
+
+def _subject(verb: Token) -> Span | None:
+    """The verb's subject, or its coordinated verb's, or the noun a relative clause hangs on."""
+    for tok in (verb, verb.head):
+        for child in tok.children:
+            if child.dep_ in SPEAKER_DEPS:
+                if child.tag_ in {"WP", "WDT"} and tok.dep_ == "relcl":
+                    return _np(tok.head)
+                return _np(child)
+        if tok.dep_ not in {"conj", "xcomp"} or tok is tok.head:
+            break
+    return None
+
+
+def _np(head: Token) -> Span:
+    """A subject noun phrase, without relative clauses and trailing punctuation."""
+    doc = head.doc
+    end = head.right_edge.i + 1
+    for child in head.children:
+        if child.i > head.i and child.dep_ in {"relcl", "punct", "acl"} and child.i < end:
+            end = child.left_edge.i if child.dep_ != "punct" else child.i
+    start = head.left_edge.i
+    # Parses of machine-damaged text can hang whole clauses on a noun: stop at a verb or a line break.
+    for tok in doc[head.i + 1:end]:
+        if tok.pos_ in {"VERB", "AUX"} or "\n" in tok.text_with_ws:
+            end = tok.i + (1 if "\n" in tok.whitespace_ and tok.pos_ not in {"VERB", "AUX"} else 0)
+            break
+    for tok in doc[start:head.i]:
+        if "\n" in tok.text_with_ws:
+            start = tok.i + 1
+    for child in head.children:
+        # "A Kremlin aide on Tuesday": the time is not part of who spoke.
+        if child.i > head.i and child.dep_ in {"prep", "npadvmod"} and any(
+                t.ent_type_ in {"DATE", "TIME"} for t in child.subtree):
+            end = min(end, child.left_edge.i)
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """Character span of what was said: the clausal complement, without "that"."""
+    comps = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}]
+    if comps:
+        comp = comps[0]
+        left = comp.left_edge.i
+        while left < comp.i and (doc[left].dep_ == "mark" and doc[left].lower_ in {"that", "if", "whether"}
+                                 or doc[left].is_punct):
+            left += 1
+        return _char_span(doc, left, comp.right_edge.i + 1)
+    no_mark = not any(c.dep_ == "mark" or c.tag_ == "WRB" for c in verb.children)
+    if verb.dep_ in {"parataxis", "advcl"} and no_mark and verb.head.i != verb.i:
+        # "The bridge, he said, will reopen": the main clause is what was said.
+        head = verb.head
+        toks = [t for t in head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
+        if toks:
+            return _char_span(doc, toks[0].i, toks[-1].i + 1)
+    return None
+
+
+def _according(doc: Doc, tok: Token) -> _Cue | None:
+    """ "according to X, ...": X speaks, the rest of the sentence is what was said."""
+    to = doc[tok.i + 1]
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    subject = doc[objs[0].left_edge.i:objs[0].right_edge.i + 1]
+    sent = tok.sent
+    phrase_start, phrase_end = tok.i, subject.end
+    if phrase_start - sent.start >= sent.end - phrase_end:
+        content = _char_span(doc, sent.start, phrase_start)
+    else:
+        content = _char_span(doc, phrase_end, sent.end)
+    return _Cue(tok, tok.idx, to.idx + len(to.text), subject, content)
+
+
+def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Character span of tokens [start, end), trimmed of edge punctuation and spaces."""
+    while start < end and (doc[start].is_punct and doc[start].text not in "“\"" or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if end - start < 2:
+        return None
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+# -- direct and partial quotes --------------------------------------------------------------------
+
+def _direct_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment], cues: list[_Cue],
+                   mentions: list[Mention]) -> list[Quote]:
+    """One quote per quoted segment that reads as speech, with its nearest cue in the same paragraph."""
+    paragraphs = paragraph_spans(doc.text)
+    out: list[Quote] = []
+    for seg in segments:
+        pstart, pend = paragraphs[seg.paragraph]
+        cue = _outermost(_cue_for_segment(doc, seg, cues, segments, pstart, pend), cues)
+        kind = "partial" if _embedded(doc, seg, cue) else "direct"
+        if kind == "partial" and cue is not None and not (_said_by(doc, seg, cue) and _strong(cue)):
+            cue = None
+        if cue is None and not _speech_like(doc.text, seg, pstart):
+            continue  # scare quotes, titles, nicknames
+        if kind == "partial" and (cue is None or _title_like(doc.text[seg.start:seg.end])):
+            continue  # a name in quotation marks ("the “Dictators’ Club”") is not speech
+        quote = Quote(start=seg.start, end=seg.end, text=doc.text[seg.start:seg.end], kind=kind,
+                      sentence=sentence_at(sentences, seg.start), confidence=0.3)
+        if cue is not None:
+            _attach(doc, quote, cue, mentions)
+        out.append(quote)
+    return out
+
+
+def _cue_for_segment(doc: Doc, seg: _Segment, cues: list[_Cue], segments: list[_Segment],
+                     pstart: int, pend: int) -> _Cue | None:
+    """The reporting cue next to a quoted segment: same sentence first, then the one after or before."""
+    quoted = _quoted_chars(segments)
+    seg_sents = {doc.char_span(seg.start, seg.end, alignment_mode="expand")[0].sent.start,
+                 doc.char_span(seg.start, seg.end, alignment_mode="expand")[-1].sent.start}
+    best, best_gap = None, None
+    for cue in cues:
+        if not pstart <= cue.start < pend or _in(quoted, cue.start):
+            continue
+        same = cue.verb.sent.start in seg_sents
+        gap = cue.start - seg.end if cue.start >= seg.end else seg.open_at - cue.end
+        if not same and not _adjacent(doc.text, seg, cue):
+            continue
+        # A cue between this segment and the next one belongs to the nearer.
+        if cue.start >= seg.end and _segment_between(segments, seg.end, cue.start):
+            continue
+        if cue.start < seg.start and _segment_between(segments, cue.end, seg.open_at):
+            continue
+        rank = gap + (0 if same else 1000)
+        if best_gap is None or rank < best_gap:
+            best, best_gap = cue, rank
+    return best
+
+
+def _strong(cue: _Cue) -> bool:
+    """A verb that usually reports speech; weaker ones next to a quoted fragment mark scare quotes."""
+    lemma = cue.verb.lemma_.lower()
+    return cue.verb.lower_ == "according" or reporting_verbs().get(lemma, 0.0) >= PARTIAL_MIN_RATE
+
+
+def _outermost(cue: _Cue | None, cues: list[_Cue]) -> _Cue | None:
+    """ "An aide said Moscow claimed that …": the outer reporting verb is the one quoted."""
+    while cue is not None:
+        outer = [c for c in cues if c.verb in cue.verb.ancestors and c.verb.sent == cue.verb.sent
+                 and c.content is not None and c.content[0] <= cue.start < c.content[1]]
+        if not outer:
+            return cue
+        cue = outer[-1]
+    return cue
+
+
+def _said_by(doc: Doc, seg: _Segment, cue: _Cue) -> bool:
+    """A quoted fragment is in the cue's complement, not its object ("announced a “no limits” pact")."""
+    if cue.verb.lower_ == "according":
+        return True
+    span = doc.char_span(seg.start, seg.end, alignment_mode="expand")
+    for tok in span:
+        path = [tok, *tok.ancestors]
+        if cue.verb in path:
+            child = path[path.index(cue.verb) - 1] if path.index(cue.verb) else cue.verb
+            if child.dep_ not in {"dobj", "nsubj", "nsubjpass", "npadvmod", "dative", "attr"}:
+                return True
+    return False
+
+
+def _adjacent(text: str, seg: _Segment, cue: _Cue) -> bool:
+    """A short attribution sentence right after the quote, or one ending with a colon right before it."""
+    if cue.start >= seg.end:
+        between = text[seg.end:cue.start]
+        return len(between.split()) <= 6 and "\n" not in between
+    between = text[cue.end:seg.open_at]
+    return between.strip().endswith(":") and "\n" not in between and len(between.split()) <= 12
+
+
+def _segment_between(segments: list[_Segment], start: int, end: int) -> bool:
+    return any(start <= s.open_at and s.end <= end for s in segments)
+
+
+def _embedded(doc: Doc, seg: _Segment, cue: _Cue | None) -> bool:
+    """A fragment quoted inside the reporter's own sentence ("said the leader “fully understands …”")."""
+    span = doc.char_span(seg.start, seg.end, alignment_mode="expand")
+    sent = span[0].sent
+    lead = doc.text[sent.start_char:seg.open_at].strip()
+    if not lead or lead[-1] in ":,":
+        return False
+    if cue is not None and cue.start >= seg.end and lead[-1] in ":,.":
+        return False
+    return not lead.endswith(("“", '"')) and bool(lead)
+
+
+def _title_like(text: str) -> bool:
+    """A short run of capitalised words: a name or title, not a quoted fragment."""
+    words = text.split()
+    return len(words) <= 5 and all(w[:1].isupper() or w.lower() in {"of", "the", "and"} for w in words)
+
+
+def _speech_like(text: str, seg: _Segment, pstart: int) -> bool:
+    """An uncued quoted stretch counts as speech when it is a sentence of its own."""
+    body = text[seg.start:seg.end]
+    lead = text[pstart:seg.open_at].strip()
+    starts_sentence = not lead or lead[-1] in ".?!:”\""
+    return starts_sentence and body[:1].isupper() and len(body.split()) >= 4
+
+
+def _attach(doc: Doc, quote: Quote, cue: _Cue, mentions: list[Mention]) -> None:
+    """Fill the cue and speaker fields of a quote from a cue."""
+    quote.cue = doc.text[cue.start:cue.end]
+    quote.cue_start, quote.cue_end = cue.start, cue.end
+    subject = cue.subject
+    if subject is None:
+        quote.confidence = 0.4
+        return
+    named = _mention_in(subject, mentions) or _alias_in(subject, mentions)
+    if named is not None:
+        quote.speaker, quote.speaker_start, quote.speaker_end = named.text, named.start, named.end
+        quote.speaker_key, quote.speaker_via = named.key, "name"
+        quote.confidence = 0.9 if quote.kind == "direct" else 0.8
+        return
+    quote.speaker, quote.speaker_start, quote.speaker_end = subject.text, subject.start_char, subject.end_char
+    if subject.root.lower_ in MALE | FEMALE | {"it", "they"}:
+        quote.speaker_via = "pronoun"
+        quote.confidence = 0.7
+    else:
+        quote.speaker_via = "nominal"
+        quote.confidence = 0.7 if quote.kind == "direct" else 0.6
+
+
+def _mention_in(subject: Span, mentions: list[Mention]) -> Mention | None:
+    """The named speaker inside a subject phrase: a person first, then an organisation or place."""
+    inside = [m for m in mentions if subject.start_char <= m.start and m.end <= subject.end_char]
+    if not inside:
+        return None
+    root = subject.root
+    # The head of the phrase must be the name (or a title before it), not "a spokesman for X".
+    heads = [m for m in inside if m.start <= root.idx < m.end]
+    if heads:
+        return heads[0]
+    people = [m for m in inside if m.label == "PERSON"]
+    if people and (root.dep_ == "appos" or root.pos_ in {"PROPN", "NOUN"} and _before_name(root, people[0])):
+        return people[0]
+    return None
+
+
+def _alias_in(subject: Span, mentions: list[Mention]) -> Mention | None:
+    """A proper-noun subject the model did not tag, matched to a person's surname used elsewhere."""
+    root = subject.root
+    if root.pos_ != "PROPN":
+        return None
+    for m in mentions:
+        if m.label == "PERSON" and m.key.split()[-1] == root.text:
+            return Mention(root.idx, root.idx + len(root.text), root.text, "PERSON", m.key, m.sentence)
+    # A name the model missed everywhere: the fullest run of proper nouns ending in this word.
+    runs = [_name_run(t) for t in root.doc if t.text == root.text and t.tag_ == "NNP"]
+    full = max(runs, key=len, default=None)
+    if full is None or not full.text[:1].isupper():
+        return None
+    sub = _name_run(root)
+    return Mention(sub.start_char, sub.end_char, sub.text, "PERSON", full.text, 0)
+
+
+def _name_run(tok: Token) -> Span:
+    """Proper nouns right before a token, with it: "Mikkel Østby"."""
+    start = tok.i
+    while start > 0 and tok.doc[start - 1].tag_ == "NNP" and tok.doc[start - 1].text[:1].isupper() \
+            and tok.doc[start - 1].lower_ not in {"mr", "ms", "mrs", "dr"}:
+        start -= 1
+    return tok.doc[start:tok.i + 1]
+
+
+def _before_name(root: Token, person: Mention) -> bool:
+    """A title noun directly before a person's name: "official Li Zhanshu", "chairman Leon Harcastle"."""
+    return root.idx < person.start and any(person.start <= c.idx < person.end for c in root.children)
+
+
+# -- indirect quotes ------------------------------------------------------------------------------
+
+def _indirect_quotes(doc: Doc, sentences: list[Sentence], cues: list[_Cue], used: set[int | None],
+                     segments: list[_Segment], mentions: list[Mention]) -> list[Quote]:
+    """Reported speech: a cue with a speaker and a clause that is not itself quoted."""
+    out: list[Quote] = []
+    for cue in cues:
+        if cue.start in used or cue.content is None or cue.subject is None:
+            continue
+        start, end = cue.content
+        if any(s.start < end and start < s.end for s in segments):
+            continue  # the direct or partial quote already carries this cue
+        if len(doc.text[start:end].split()) < 3:
+            continue
+        quote = Quote(start=start, end=end, text=doc.text[start:end], kind="indirect",
+                      sentence=sentence_at(sentences, start))
+        _attach(doc, quote, cue, mentions)
+        out.append(quote)
+    return out
+
+
+# -- speakers: pronouns and continuations ---------------------------------------------------------
+
+def _resolve_pronouns(doc: Doc, quotes: list[Quote], mentions: list[Mention],
+                      entities: list[LocalEntity]) -> None:
+    """ "he said" → the last compatible person named outside quoted text before the quote."""
+    gender = _genders(doc, mentions)
+    quoted = [(q.start, q.end) for q in quotes]
+    people = [m for m in mentions if m.label == "PERSON" and not _in(quoted, m.start)]
+    orgs = [m for m in mentions if m.label in {"ORG", "GPE", "NORP"} and not _in(quoted, m.start)]
+    for quote in quotes:
+        if quote.speaker_via != "pronoun" or quote.speaker is None:
+            continue
+        pron = quote.speaker.lower()
+        anchor = min(quote.start, quote.speaker_start or quote.start)
+        want = "m" if pron in MALE else "f" if pron in FEMALE else None
+        if pron in MALE | FEMALE:
+            target = _last_compatible(people, anchor, want, gender)
+        elif pron in {"it", "they"}:
+            target = _last_compatible(orgs, anchor, None, gender)
+        else:
+            target = None
+        if target is None:
+            continue
+        quote.speaker_key = target.key
+        if want and target.key not in gender:
+            gender[target.key] = want  # what we learn helps the next pronoun
+        quote.confidence = round(quote.confidence * 0.95, 2)
+
+
+def _genders(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
+    """Gender from titles: "Mr Xi" → male, "Ms Marsk" → female."""
+    out: dict[str, str] = {}
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        before = doc.text[max(0, m.start - 6):m.start].split()
+        word = before[-1].lower().rstrip(".") if before else ""
+        if word == "mr":
+            out.setdefault(m.key, "m")
+        elif word in {"ms", "mrs", "miss"}:
+            out.setdefault(m.key, "f")
+    return out
+
+
+def _last_compatible(candidates: list[Mention], anchor: int, want: str | None,
+                     gender: dict[str, str]) -> Mention | None:
+    before = [m for m in candidates if m.end <= anchor]
+    for m in reversed(before):
+        if want is None or gender.get(m.key, want) == want:
+            return m
+    return before[-1] if before else None
+
+
+def _continue_speakers(quotes: list[Quote], paragraphs: list[tuple[int, int]]) -> None:
+    """A cue-less quote continues the speaker of a quote just before it (same or previous paragraph)."""
+    prev: Quote | None = None
+    for quote in quotes:
+        if quote.cue is None and quote.kind == "direct" and prev is not None and prev.speaker is not None \
+                and _paragraph(paragraphs, quote.start) - _paragraph(paragraphs, prev.start) <= 1:
+            quote.speaker_key = prev.speaker_key
+            quote.speaker = None if prev.speaker_key else prev.speaker
+            quote.speaker_via = "continuation"
+            quote.confidence = 0.7 if prev.speaker_key else 0.5
+        if quote.kind == "direct" or quote.speaker is not None:
+            prev = quote
+
+
+def _paragraph(paragraphs: list[tuple[int, int]], char: int) -> int:
+    for i, (_, e) in enumerate(paragraphs):
+        if char < e:
+            return i
+    return len(paragraphs) - 1

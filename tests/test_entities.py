@@ -1,0 +1,106 @@
+"""Entities: NER cleaned of the small model's errors and grouped within one article."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import shared_path
+
+pytest.importorskip("spacy")
+
+from storylens.analyze.entities import find_entities  # noqa: E402
+from storylens.analyze.nlp import ModelMissing, english  # noqa: E402
+from storylens.analyze.sentences import split_sentences  # noqa: E402
+
+TOI = "000_49581dc15134e57e.txt"
+TELEGRAPH = "003_38ba1ae5451041f6.txt"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    try:
+        return english()
+    except ModelMissing as exc:
+        pytest.skip(str(exc))
+
+
+def body(raw: str) -> str:
+    """The stored body: lines after the first non-empty line (the title), stripped."""
+    lines = raw.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    return "\n".join(line.strip() for line in lines[first + 1:]).strip()
+
+
+def analyse(nlp, text: str):
+    doc = nlp(text)
+    sentences = split_sentences(doc)
+    mentions, entities = find_entities(doc, sentences)
+    return doc, sentences, mentions, entities
+
+
+def seed(nlp, name: str):
+    return analyse(nlp, body(shared_path("seeds", name).read_text(encoding="utf-8")))
+
+
+def by_key(entities):
+    return {e.key: e for e in entities}
+
+
+def test_toi_people_merged_and_cleaned(nlp):
+    doc, _, mentions, entities = seed(nlp, TOI)
+    keys = by_key(entities)
+    assert keys["Xi Jinping"].label == "PERSON"
+    assert "Xi" in keys["Xi Jinping"].aliases
+    assert keys["Vladimir Putin"].label == "PERSON"
+    assert {"Putin", "putin"} <= set(keys["Vladimir Putin"].aliases)
+    assert "Hsiao" in keys["Amanda Hsiao"].aliases
+    # "Xi Jinping Announced" and "Vladimir Putin And Xi Jinping" are not names.
+    assert not any("Announced" in m.text or " And " in m.text for m in mentions)
+    lower = [m for m in mentions if m.text == "putin"]
+    assert lower and lower[0].key == "Vladimir Putin"
+    for m in mentions:
+        assert doc.text[m.start:m.end] == m.text
+        assert "\n" not in m.text
+
+
+def test_toi_roles(nlp):
+    _, _, _, entities = seed(nlp, TOI)
+    keys = by_key(entities)
+    assert any("senior research scientist at CNA" in r for r in keys["Elizabeth Vishnik"].roles)
+    assert any("number three official" in r for r in keys["Li Zhanshu"].roles)
+    assert any("senior analyst" in r for r in keys["Amanda Hsiao"].roles)
+    assert keys["Shanghai Cooperation Organization"].label == "ORG"
+
+
+def test_telegraph_variants(nlp):
+    _, sentences, mentions, entities = seed(nlp, TELEGRAPH)
+    keys = by_key(entities)
+    assert "Xi" in keys["Xi Jinping"].aliases
+    assert sum(1 for m in mentions if m.key == "Xi Jinping") >= 5
+    assert not any(m.text.startswith("Mr ") for m in mentions)  # titles stay out of the name
+    assert "SCO" in keys["Shanghai Cooperation Organisation"].aliases
+    assert any("Mayak Intelligence" in r for r in keys["Mark Galeotti"].roles)
+    assert keys["Samarkand"].label == "GPE"
+    for m in mentions:
+        assert sentences[m.sentence].start <= m.start < sentences[m.sentence].end
+
+
+def test_title_line_and_possessive_are_trimmed(nlp):
+    _, _, mentions, entities = analyse(
+        nlp, "Times of India\n\nBeijing: The Kremlin’s plan was set by Mr Xi. Xi Jinping agreed.")
+    texts = {m.text for m in mentions}
+    assert "Beijing" in texts
+    assert not any("\n" in t or t.endswith(("’s", ":")) for t in texts)
+    assert by_key(entities)["Xi Jinping"].aliases == ["Xi"]
+
+
+def test_acronym_joins_full_name(nlp):
+    _, _, _, entities = analyse(
+        nlp, "The National Bridge Inspection Organisation (NBIO) said it would report. NBIO staff agreed.")
+    org = by_key(entities)["National Bridge Inspection Organisation"]
+    assert "NBIO" in org.aliases
+
+
+@pytest.mark.parametrize("text", ["", "   ", "1 2 3\n4 5 6\n7.5 8 9"])
+def test_no_entities_in_empty_or_numeric_text(nlp, text):
+    _, _, mentions, entities = analyse(nlp, text)
+    assert mentions == [] and entities == []
