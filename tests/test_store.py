@@ -102,3 +102,30 @@ def test_nested_transaction_rolls_back_inner_only(tmp_path):
             store.add_article(_article(TEXT + " Inner."))
             raise RuntimeError("inner failure")
     assert len(store.articles()) == 1
+
+
+def test_same_text_from_another_outlet_is_kept_as_an_appearance(tmp_path):
+    store = SQLiteStore(tmp_path / "s.db")
+    wire = build_article(Draft(source="a", text=TEXT, outlet="Wire", url="https://wire.example/1"), {})
+    copy = build_article(Draft(source="b", text=TEXT, outlet="Courier", url="https://courier.example/9",
+                               title="Bridge shut"), {})
+    assert store.add_article(wire).status == "added"
+    result = store.add_article(copy)
+    assert (result.status, result.appearance) == ("duplicate", True)
+    assert result.article_id == wire.id
+    [seen] = store.appearances(wire.id)
+    assert (seen["outlet"], seen["url"], seen["title"]) == ("Courier", "https://courier.example/9", "Bridge shut")
+    # The very same input again changes nothing at all.
+    again = store.add_article(copy)
+    assert (again.status, again.appearance) == ("duplicate", False)
+    assert len(store.appearances(wire.id)) == 1
+    assert len(store.articles()) == 1
+
+
+def test_appearance_without_url_is_recorded_once(tmp_path):
+    store = SQLiteStore(tmp_path / "s.db")
+    store.add_article(build_article(Draft(source="a", text=TEXT, outlet="Wire"), {}))
+    copy = build_article(Draft(source="b", text=TEXT, outlet="Courier"), {})
+    assert store.add_article(copy).appearance
+    assert not store.add_article(copy).appearance
+    assert [a["outlet"] for a in store.appearances(copy.id)] == ["Courier"]

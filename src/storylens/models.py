@@ -76,6 +76,7 @@ class AddResult:
     status: AddStatus
     article_id: str
     previous_id: str | None = None
+    appearance: bool = False  # a duplicate published under another outlet or URL
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ def show(
         try:
             article = ws.article(article_id)
             versions = ws.versions(article.id)
+            appearances = ws.store.appearances(article.id)
             analysis = ws.analysis(article.id)
         except StorylensError as exc:
             err.print(Text(f"error: {exc}", style="red"))
@@ -74,6 +75,7 @@ def show(
     if as_json:
         data = article.to_dict()
         data["versions"] = [v.id for v in versions]
+        data["appearances"] = appearances
         data["analysis"] = analysis_dict(analysis) if analysis else None
         print_json(data)
         return
@@ -88,6 +90,8 @@ def show(
             meta.add_row(label, Text(value))
     if len(versions) > 1:
         meta.add_row("versions", Text(" → ".join(v.id[:12] for v in versions)))
+    for seen in appearances:
+        meta.add_row("also in", Text(" · ".join(str(seen[k]) for k in ("outlet", "published", "url") if seen[k])))
     out.print(Panel(meta, title=Text(article.title or "(untitled)"), title_align="left"))
     out.print(Text(article.text))
     if analysis:

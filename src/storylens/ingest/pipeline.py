@@ -182,7 +182,10 @@ class Ingestor:
             return Outcome(exc.source, "failed", message=exc.message)
         result = self.store.add_article(article)
         message = None
-        if result.status == "duplicate":
+        if result.appearance:
+            message = (f"same text as stored article {result.article_id}: kept as a further "
+                       f"appearance ({article.outlet or article.url or 'unknown outlet'})")
+        elif result.status == "duplicate":
             message = "already stored; nothing changed"
         elif result.status == "new_version":
             message = f"new version of {result.previous_id} (same URL, changed text)"

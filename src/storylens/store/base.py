@@ -41,6 +41,10 @@ class Store(Protocol):
         """Stored articles, newest first (by publication date, then ingestion)."""
         ...
 
+    def appearances(self, article_id: str) -> list[dict[str, Any]]:
+        """Other outlets or URLs that published exactly this article's text."""
+        ...
+
     def versions(self, article_id: str) -> list[Article]:
         """Every stored version of the article's URL, oldest first."""
         ...

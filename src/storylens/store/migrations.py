@@ -111,4 +111,18 @@ MIGRATIONS.append(
     """
 )
 
+MIGRATIONS.append(
+    # 3: the same text published again under another outlet or URL (syndication): the article
+    # keeps one id, and each further appearance is kept so that copies can be counted later.
+    """
+    CREATE TABLE appearance (
+        article_id TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        outlet TEXT, url TEXT, title TEXT, published TEXT, source TEXT NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    -- ifnull: SQLite treats NULLs as distinct, and outlet or URL is often missing.
+    CREATE UNIQUE INDEX appearance_key ON appearance(article_id, ifnull(outlet, ''), ifnull(url, ''));
+    """
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

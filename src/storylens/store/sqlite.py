@@ -83,7 +83,14 @@ class SQLiteStore(AnalysisTables):
     def add_article(self, article: Article) -> AddResult:
         """Store one article atomically (see Store.add_article)."""
         with self.transaction() as conn:
-            if conn.execute("SELECT 1 FROM article WHERE id = ?", (article.id,)).fetchone():
+            stored = conn.execute("SELECT outlet, url FROM article WHERE id = ?", (article.id,)).fetchone()
+            if stored:
+                if (article.outlet, article.url) != (stored["outlet"], stored["url"]):
+                    added = conn.execute(
+                        "INSERT OR IGNORE INTO appearance VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (article.id, article.outlet, article.url, article.title, article.published,
+                         article.source, article.ingested_at)).rowcount
+                    return AddResult("duplicate", article.id, appearance=added == 1)
                 return AddResult("duplicate", article.id)
             previous = None
             if article.url:
@@ -143,6 +150,13 @@ class SQLiteStore(AnalysisTables):
         sql += " LIMIT ? OFFSET ?"
         args += [-1 if limit is None else limit, offset]
         return [_article(r) for r in self.conn.execute(sql, args)]
+
+    def appearances(self, article_id: str) -> list[dict[str, Any]]:
+        """Other outlets or URLs that published exactly this article's text, in ingest order."""
+        rows = self.conn.execute(
+            "SELECT outlet, url, title, published, source FROM appearance WHERE article_id = ? "
+            "ORDER BY rowid", (article_id,))
+        return [dict(r) for r in rows]
 
     def versions(self, article_id: str) -> list[Article]:
         """Every stored version of the article's URL, oldest first."""
