@@ -114,7 +114,8 @@ def test_same_text_from_another_outlet_is_kept_as_an_appearance(tmp_path):
     assert (result.status, result.appearance) == ("duplicate", True)
     assert result.article_id == wire.id
     [seen] = store.appearances(wire.id)
-    assert (seen["outlet"], seen["url"], seen["title"]) == ("Courier", "https://courier.example/9", "Bridge shut")
+    assert (seen["outlet"], seen["url"]) == ("Courier", "https://courier.example/9")
+    assert seen["title"] == "Bridge shut"
     # The very same input again changes nothing at all.
     again = store.add_article(copy)
     assert (again.status, again.appearance) == ("duplicate", False)

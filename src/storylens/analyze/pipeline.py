@@ -7,9 +7,17 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields, is_dataclass
+from typing import TYPE_CHECKING
 
-from storylens.analyze.sentences import paragraph_spans
+from storylens.analyze.dates import find_times
+from storylens.analyze.entities import find_entities
+from storylens.analyze.quantities import find_quantities
+from storylens.analyze.quotes import find_quotes
+from storylens.analyze.sentences import paragraph_spans, split_sentences
 from storylens.models import Analysis, Article, LocalEntity
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 # Bump when analysis output changes, so `storylens analyze` knows what is out of date.
 ANALYSIS_VERSION = 1
@@ -35,28 +43,33 @@ class Task:
 
 def analyse(task: Task) -> Analysis:
     """Analyse one article: sentences, entities, quotes, quantities and dates."""
+    return analyse_batch([task])[0]
+
+
+def analyse_batch(tasks: list[Task]) -> list[Analysis]:
+    """Analyse several articles, their texts parsed together by spaCy's batched `pipe`."""
+    from storylens.analyze.nlp import english
+
+    results = [_skipped(t) or Analysis(t.article_id, "en") for t in tasks]
+    jobs = [(i, start, end) for i, t in enumerate(tasks) if not results[i].skipped
+            for start, end in pieces(t.text, PIECE_CHARS)]
+    texts = (tasks[i].text[start:end] for i, start, end in jobs)
+    for (i, start, _), doc in zip(jobs, english().pipe(texts, batch_size=16), strict=True):
+        _append(results[i], _analyse_doc(doc, tasks[i].published), start)
+    return results
+
+
+def _skipped(task: Task) -> Analysis | None:
     language = (task.language or "und").lower()
     if language != "en":
         return Analysis(task.article_id, language, skipped=f"not analysed: language is {language!r}, "
                                                             "only English is analysed")
     if not task.text.strip():
         return Analysis(task.article_id, language, skipped="not analysed: the article is empty")
-    result = Analysis(task.article_id, language)
-    for start, end in pieces(task.text, PIECE_CHARS):
-        part = _analyse_piece(task.text[start:end], task.published)
-        _append(result, part, start)
-    return result
+    return None
 
 
-def _analyse_piece(text: str, published: str | None) -> Analysis:
-    from storylens.analyze.dates import find_times
-    from storylens.analyze.entities import find_entities
-    from storylens.analyze.nlp import english
-    from storylens.analyze.quantities import find_quantities
-    from storylens.analyze.quotes import find_quotes
-    from storylens.analyze.sentences import split_sentences
-
-    doc = english()(text)
+def _analyse_doc(doc: Doc, published: str | None) -> Analysis:
     sentences = split_sentences(doc)
     mentions, entities = find_entities(doc, sentences)
     return Analysis(
@@ -129,20 +142,33 @@ def _merge_local(into: LocalEntity, other: LocalEntity) -> None:
     into.mentions += other.mentions
 
 
-def analyse_all(tasks: Iterable[Task], workers: int = 1) -> Iterator[Analysis]:
-    """Analyse tasks, in `workers` processes when more than one, yielding results in order."""
+def analyse_all(tasks: Iterable[Task], workers: int = 1, batch: int = 8) -> Iterator[Analysis]:
+    """Analyse tasks in batches, in `workers` processes when more than one, yielding results in order."""
+    batches = _batched(tasks, batch)
     if workers <= 1:
-        yield from map(analyse, tasks)
+        for group in batches:
+            yield from analyse_batch(group)
         return
-    # A bounded window of pending tasks: Executor.map would queue every text at once.
-    window: deque[Future[Analysis]] = deque()
+    # A bounded window of pending batches: Executor.map would queue every text at once.
+    window: deque[Future[list[Analysis]]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for task in tasks:
-            window.append(pool.submit(analyse, task))
-            if len(window) >= 4 * workers:
-                yield window.popleft().result()
+        for group in batches:
+            window.append(pool.submit(analyse_batch, group))
+            if len(window) >= 2 * workers:
+                yield from window.popleft().result()
         while window:
-            yield window.popleft().result()
+            yield from window.popleft().result()
+
+
+def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    group: list[Task] = []
+    for task in tasks:
+        group.append(task)
+        if len(group) == size:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def default_workers() -> int:

@@ -22,6 +22,7 @@ DEFAULT_VERBS = frozenset({
 })
 LEXICON_FILE = Path(__file__).resolve().parent.parent / "data" / "quotes_lexicon.json"
 
+_JOINER = "\u2060"
 OPENERS = {"“": "”", '"': '"', "„": "“"}
 CLOSERS = {"”", '"', "“"}
 MALE = {"he", "him", "his", "himself"}
@@ -71,8 +72,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
     segments = _segments(doc.text, paragraphs)
     cues = _cues(doc, segments)
     quotes = _direct_quotes(doc, sentences, segments, cues, mentions)
-    used = {q.cue_start for q in quotes if q.cue_start is not None}
-    quotes += _indirect_quotes(doc, sentences, cues, used, segments, mentions)
+    quotes += _indirect_quotes(doc, sentences, cues, quotes, segments, mentions)
     quotes.sort(key=lambda q: q.start)
     _resolve_pronouns(doc, quotes, mentions, entities)
     _continue_speakers(quotes, paragraphs)
@@ -95,6 +95,9 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 def _segments(text: str, paragraphs: list[tuple[int, int]]) -> list[_Segment]:
     """Quoted stretches per paragraph; unclosed ones end at the paragraph end."""
     out: list[_Segment] = []
+    # Doubled apostrophes ('' … '', newspaper archives) read as one straight double mark; the second
+    # apostrophe becomes a joiner that no test treats as a space or a word.
+    text = text.replace("''", '"' + _JOINER)
     for p, (pstart, pend) in enumerate(paragraphs):
         open_at: int | None = None
         for i in range(pstart, pend):
@@ -138,7 +141,7 @@ def _sentence_end(text: str, start: int, limit: int) -> int:
 
 
 def _add(out: list[_Segment], text: str, start: int, end: int, p: int, open_at: int) -> None:
-    while start < end and text[start].isspace():
+    while start < end and (text[start].isspace() or text[start] == _JOINER):
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -470,16 +473,20 @@ def _before_name(root: Token, person: Mention) -> bool:
 
 # -- indirect quotes ------------------------------------------------------------------------------
 
-def _indirect_quotes(doc: Doc, sentences: list[Sentence], cues: list[_Cue], used: set[int | None],
+def _indirect_quotes(doc: Doc, sentences: list[Sentence], cues: list[_Cue], direct: list[Quote],
                      segments: list[_Segment], mentions: list[Mention]) -> list[Quote]:
-    """Reported speech: a cue with a speaker and a clause that is not itself quoted."""
+    """Reported speech: a cue with a speaker and a clause that is not itself quoted (it may hold a
+    partial quote: the partial keeps the quoted words, the indirect quote the whole clause)."""
+    used = {q.cue_start for q in direct if q.cue_start is not None and q.kind == "direct"}
     out: list[Quote] = []
     for cue in cues:
         if cue.start in used or cue.content is None or cue.subject is None:
             continue
         start, end = cue.content
-        if any(s.start < end and start < s.end for s in segments):
-            continue  # the direct or partial quote already carries this cue
+        if any(q.start < end and start < q.end and q.kind == "direct" for q in direct):
+            continue  # the direct quote already carries this cue
+        if any(s.start <= start and end <= s.end for s in segments):
+            continue  # the clause is itself inside quotation marks
         if len(doc.text[start:end].split()) < 3:
             continue
         quote = Quote(start=start, end=end, text=doc.text[start:end], kind="indirect",

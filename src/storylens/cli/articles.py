@@ -91,7 +91,8 @@ def show(
     if len(versions) > 1:
         meta.add_row("versions", Text(" → ".join(v.id[:12] for v in versions)))
     for seen in appearances:
-        meta.add_row("also in", Text(" · ".join(str(seen[k]) for k in ("outlet", "published", "url") if seen[k])))
+        where = " · ".join(str(seen[k]) for k in ("outlet", "published", "url") if seen[k])
+        meta.add_row("also in", Text(where))
     out.print(Panel(meta, title=Text(article.title or "(untitled)"), title_align="left"))
     out.print(Text(article.text))
     if analysis:

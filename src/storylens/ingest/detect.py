@@ -106,4 +106,5 @@ def is_web_kind(fmt: str, content_type: str | None = None) -> bool:
         return False
     mime = (content_type or "").split(";")[0].strip().lower()
     # A declared type wins over the URL's extension: /photo.html served as image/png is no page.
-    return mime in ("", "application/octet-stream") or _by_content_type(mime) in ("html", "feed", "xml", "text")
+    declared = _by_content_type(mime)
+    return mime in ("", "application/octet-stream") or declared in ("html", "feed", "xml", "text")
