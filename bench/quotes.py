@@ -132,6 +132,24 @@ def predict(nlp, text: str) -> list[dict]:
         cue = (q.cue_start, q.cue_end) if q.cue_start is not None else None
         out.append({"start": q.start, "end": q.end, "kind": q.kind, "speaker": speaker, "cue": cue,
                     "via": q.speaker_via, "text": q.text})
+    return merge_attributions(text, out)
+
+
+def merge_attributions(text: str, quotes: list[dict]) -> list[dict]:
+    """Quotes that PolNeAR annotates as one attribution, joined: the pieces of one cue (a partial quote
+    inside the indirect quote of the same cue), and a continuation in the same paragraph as the quote
+    before it ("“A,” he said. “B.”")."""
+    out: list[dict] = []
+    for q in sorted(quotes, key=lambda q: q["start"]):
+        prev = out[-1] if out else None
+        same_cue = prev is not None and q["cue"] is not None and q["cue"] == prev["cue"]
+        continues = prev is not None and q["via"] == "continuation" and q["cue"] is None \
+            and prev["kind"] == "direct" and "\n" not in text[prev["end"]:q["start"]]
+        if same_cue or continues:
+            prev["start"], prev["end"] = min(prev["start"], q["start"]), max(prev["end"], q["end"])
+            prev["text"] = text[prev["start"]:prev["end"]]
+            continue
+        out.append(dict(q))
     return out
 
 
@@ -275,6 +293,58 @@ def learn_lexicon(train: Path, out: Path, min_seen: int = 3) -> dict[str, float]
     out.write_text(json.dumps({"about": f"cue rate of verb lemmas in PolNeAR train ({len(names)} articles)",
                                "verbs": verbs}, indent=1) + "\n", encoding="utf-8")
     return verbs
+
+
+def candidate_labels(text: str, gold: list[Gold], spans: list[tuple[int, int]]) -> list[int]:
+    """1 for a candidate content span that matches a gold Content both ways (each covers at least half
+    of the other's words), else 0."""
+    golds = [set(_words(text, g.content)) for g in gold]
+    labels = []
+    for start, end in spans:
+        mine = set(_words(text, [(start, end)]))
+        hit = any(g and mine and len(g & mine) >= 0.5 * len(g) and len(g & mine) >= 0.5 * len(mine)
+                  for g in golds)
+        labels.append(int(hit))
+    return labels
+
+
+def learn_classifier(train: Path, out: Path, names: list[str] | None = None, docs=None,
+                     threshold: float = 0.5, c: float = 0.3) -> dict:
+    """Logistic regression over the features of every candidate (verb + complement) in PolNeAR train,
+    written as a JSON table of feature weights (only features seen at least 3 times)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from storylens.analyze.nlp import english
+    from storylens.analyze.quotes import _quoted_chars, _segments, candidate_features, candidates
+    from storylens.analyze.quotes import paragraph_spans
+
+    chosen = pick_annotations(train)
+    names = names or sorted(chosen)
+    if docs is None:
+        texts = [(train / "text" / f"{n}.txt").read_text(encoding="utf-8") for n in names]
+        docs = english().pipe(texts, batch_size=16, n_process=2)
+    rows, labels, seen = [], [], {}
+    for name, doc in zip(names, docs, strict=True):
+        quoted = _quoted_chars(_segments(doc.text, paragraph_spans(doc.text)))
+        cands = candidates(doc, quoted)
+        labels += candidate_labels(doc.text, read_ann(chosen[name]), [cd.content for cd in cands])
+        for cd in cands:
+            feats = candidate_features(doc, cd)
+            rows.append(dict.fromkeys(feats, 1))
+            for f in feats:
+                seen[f] = seen.get(f, 0) + 1
+    rows = [{f: 1 for f in row if seen[f] >= 3} for row in rows]
+    vec = DictVectorizer()
+    x = vec.fit_transform(rows)
+    model = LogisticRegression(C=c, max_iter=2000).fit(x, labels)
+    weights = {f: round(float(w), 4) for f, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
+               if abs(w) >= 1e-3}
+    data = {"about": f"logistic regression over candidate attributions in PolNeAR train ({len(names)} "
+                     f"articles, {len(labels)} candidates, {sum(labels)} positive); C={c}",
+            "threshold": threshold, "intercept": round(float(model.intercept_[0]), 4), "weights": weights}
+    out.write_text(json.dumps(data, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    return data
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ DEFAULT_VERBS = frozenset({
     "continue", "ask", "inform", "believe", "think", "conclude", "indicate", "point", "complain",
 })
 LEXICON_FILE = Path(__file__).resolve().parent.parent / "data" / "quotes_lexicon.json"
+CLASSIFIER_FILE = Path(__file__).resolve().parent.parent / "data" / "quotes_classifier.json"
 
 _JOINER = "\u2060"
 OPENERS = {"“": "”", '"': '"', "„": "“"}
@@ -73,6 +75,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
     cues = _cues(doc, segments)
     quotes = _direct_quotes(doc, sentences, segments, cues, mentions)
     quotes += _indirect_quotes(doc, sentences, cues, quotes, segments, mentions)
+    quotes += _learned_quotes(doc, sentences, segments, quotes, mentions)
     quotes.sort(key=lambda q: q.start)
     _resolve_pronouns(doc, quotes, mentions, entities)
     _continue_speakers(quotes, paragraphs)
@@ -203,7 +206,8 @@ def _subject(verb: Token) -> Span | None:
                 if child.tag_ in {"WP", "WDT"} and tok.dep_ == "relcl":
                     return _np(tok.head)
                 return _np(child)
-        if tok.dep_ not in {"conj", "xcomp"} or tok is tok.head:
+        inherits = tok.dep_ in {"conj", "xcomp"} or tok.dep_ in {"advcl", "pcomp"} and tok.tag_ == "VBG"
+        if not inherits or tok is tok.head:
             break
     return None
 
@@ -492,6 +496,129 @@ def _indirect_quotes(doc: Doc, sentences: list[Sentence], cues: list[_Cue], dire
         quote = Quote(start=start, end=end, text=doc.text[start:end], kind="indirect",
                       sentence=sentence_at(sentences, start))
         _attach(doc, quote, cue, mentions)
+        out.append(quote)
+    return out
+
+
+# -- attributions found by the learned classifier -------------------------------------------------
+
+@dataclass
+class Candidate:
+    """A verb and one of its complements: a possible attribution (cue, source, content)."""
+
+    verb: Token
+    cue_end: Token
+    rel: str
+    content: tuple[int, int]
+    subject: Span | None
+
+
+@lru_cache(maxsize=1)
+def classifier() -> tuple[dict[str, float], float, float] | None:
+    """Weights, intercept and acceptance threshold of the candidate classifier, when installed."""
+    if not CLASSIFIER_FILE.exists():
+        return None
+    data = json.loads(CLASSIFIER_FILE.read_text(encoding="utf-8"))
+    return data["weights"], float(data["intercept"]), float(data["threshold"])
+
+
+def candidates(doc: Doc, quoted: list[tuple[int, int]]) -> list[Candidate]:
+    """Every verb outside quotation marks with a clause, object or prepositional object after it."""
+    out: list[Candidate] = []
+    for verb in doc:
+        if verb.pos_ not in {"VERB", "AUX"} or _in(quoted, verb.idx):
+            continue
+        subject = None
+        for child in verb.children:
+            rel, head, cue_end = child.dep_, child, verb
+            if rel == "prep":
+                objs = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
+                if not objs:
+                    continue
+                head, cue_end, rel = objs[0], child, "prep:" + child.lower_
+            elif rel not in {"ccomp", "xcomp", "dobj"}:
+                continue
+            if head.i < verb.i and rel != "ccomp":
+                continue
+            span = _char_span(doc, head.left_edge.i, head.right_edge.i + 1)
+            if span is None and head.left_edge.i == head.right_edge.i and not head.is_punct:
+                span = (head.idx, head.idx + len(head.text))
+            if span is None:
+                continue
+            if subject is None:
+                subject = _subject(verb) or False
+            out.append(Candidate(verb, cue_end, rel, span, subject or None))
+    return out
+
+
+def candidate_features(doc: Doc, cand: Candidate) -> list[str]:
+    """Sparse features of a candidate (names only: each weighs 1)."""
+    verb, rel = cand.verb, cand.rel
+    lemma = verb.lemma_.lower()
+    rate = reporting_verbs().get(lemma, 0.0)
+    content = doc.char_span(*cand.content, alignment_mode="expand")
+    first = content[0] if content is not None and len(content) else verb
+    n = len(content) if content is not None else 1
+    subj = cand.subject
+    if subj is None:
+        skind = "none"
+    elif subj.root.lower_ in MALE | FEMALE | {"i", "we", "they", "it", "you"}:
+        skind = "pron"
+    elif subj.root.ent_type_:
+        skind = "ent:" + subj.root.ent_type_
+    else:
+        skind = "noun"
+    feats = [f"l={lemma}", f"r={rel}", f"lr={lemma}|{rel}", f"rate={min(int(rate * 10), 9)}",
+             f"rr={min(int(rate * 10), 9)}|{rel}", f"s={skind}", f"sr={skind}|{rel}", f"t={verb.tag_}",
+             f"d={verb.dep_}", f"n={min(n, 24) // 4}", f"nr={min(n, 24) // 4}|{rel}",
+             f"c0={first.lower_ if first.is_stop else first.pos_}", f"cp={first.pos_}"]
+    if subj is not None and skind == "noun":
+        feats.append(f"sl={subj.root.lemma_.lower()}")
+    if any(c.dep_ == "neg" for c in verb.children):
+        feats.append("neg")
+    if content is not None and any(t.text in {'"', "“", "”", "''"} for t in content):
+        feats.append("quoted")
+    if verb.dep_ == "ROOT" and subj is not None:
+        feats.append("root_subj")
+    return feats
+
+
+def candidate_score(doc: Doc, cand: Candidate) -> float:
+    """Probability that a candidate is an attribution, from the learned weights (0 without them)."""
+    model = classifier()
+    if model is None:
+        return 0.0
+    weights, intercept, _ = model
+    z = intercept + sum(weights.get(f, 0.0) for f in candidate_features(doc, cand))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment], found: list[Quote],
+                    mentions: list[Mention]) -> list[Quote]:
+    """Attributions the rules missed ("the poll shows …", "criticized her state's gun laws"), kept when
+    the classifier learned from PolNeAR train accepts them."""
+    model = classifier()
+    if model is None:
+        return []
+    threshold = model[2]
+    quoted = _quoted_chars(segments)
+    taken = {q.cue_start for q in found if q.cue_start is not None}
+    spans = [(q.start, q.end) for q in found]
+    out: list[Quote] = []
+    for cand in candidates(doc, quoted):
+        start, end = cand.content
+        if cand.verb.idx in taken or any(s < end and start < e for s, e in spans):
+            continue
+        score = candidate_score(doc, cand)
+        if score < threshold:
+            continue
+        quote = Quote(start=start, end=end, text=doc.text[start:end], kind="indirect",
+                      sentence=sentence_at(sentences, start))
+        cue = _Cue(cand.verb, cand.verb.idx, cand.cue_end.idx + len(cand.cue_end.text), cand.subject, None)
+        _attach(doc, quote, cue, mentions)
+        quote.confidence = round(min(quote.confidence, score), 2)
+        taken.add(cand.verb.idx)
+        spans.append((start, end))
         out.append(quote)
     return out
 
