@@ -60,3 +60,17 @@ def test_latin1_file_is_decoded(ws, tmp_path):
     article = ws.articles()[0]
     assert "Montréal" in article.text and "déjà-vu" in article.text
     assert article.title == "Montréal cafés"
+
+
+def test_many_files_are_read_in_worker_processes_in_order(ws, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(24):
+        (folder / f"{i:02}.txt").write_text(f"Story {i} – Harbour Courier\n\nArticle {i} reports that "
+                                             f"pier {i} of the harbour bridge needs {i + 3} new bolts.")
+    (folder / "13.txt").write_bytes(b"")
+    report = ws.ingest([folder], workers=2)
+    assert [o.source.rsplit("/", 1)[-1] for o in report.outcomes] == [f"{i:02}.txt" for i in range(24)]
+    assert report.count("added") == 23
+    [failure] = report.failures
+    assert failure.source.endswith("13.txt") and "empty" in failure.message

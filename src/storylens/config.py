@@ -29,6 +29,7 @@ class IngestOptions:
     retries: int = 2
     backoff: float = 0.5
     user_agent: str = USER_AGENT
+    workers: int = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     outlets_file: Path | None = (
         Path(os.environ["STORYLENS_OUTLETS"]) if os.environ.get("STORYLENS_OUTLETS") else None
     )

@@ -53,7 +53,8 @@ def ingest(
 ) -> None:
     """Add articles to the store; inputs already stored are reported and left unchanged."""
     options = IngestOptions(format=format, outlet=outlet, outlets_file=outlets)
-    for name, value in (("max_bytes", max_bytes), ("timeout", timeout), ("retries", retries)):
+    settings = (("max_bytes", max_bytes), ("timeout", timeout), ("retries", retries), ("workers", workers))
+    for name, value in settings:
         if value is not None:
             setattr(options, name, value)
     if format is not None:

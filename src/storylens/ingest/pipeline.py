@@ -6,7 +6,9 @@ import gzip
 import io
 import sys
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,7 +20,7 @@ from storylens.ingest.detect import GZIP_MAGIC, format_of, is_web_kind, strip_gz
 from storylens.ingest.outlets import load_table
 from storylens.ingest.registry import Payload, get_reader
 from storylens.ingest.web import Fetcher
-from storylens.models import Draft, IngestReport, Outcome, Problem
+from storylens.models import Article, Draft, IngestReport, Outcome, Problem
 from storylens.store.base import Store
 
 
@@ -156,8 +158,8 @@ class Ingestor:
     ) -> IngestReport:
         """Ingest every job, each article in its own transaction; failures are recorded, not raised."""
         report = report if report is not None else IngestReport()
-        for job in jobs:
-            for item in self._guarded(job, stdin):
+        for job, items in self._prepared(jobs, stdin):
+            for item in items:
                 outcome = self._store(item)
                 report.outcomes.append(outcome)
                 if on_outcome:
@@ -166,6 +168,40 @@ class Ingestor:
                 on_job_done(job)
         return report
 
+    def prepare(self, job: Job, stdin: bytes | None = None) -> Iterator[Article | Problem]:
+        """Read one job and build its articles, without storing them."""
+        for item in self._guarded(job, stdin):
+            if isinstance(item, Problem):
+                yield item
+                continue
+            try:
+                yield build_article(item, self.outlets, self.options.outlet)
+            except IngestError as exc:
+                yield Problem(exc.source, exc.message)
+
+    def _prepared(self, jobs: list[Job], stdin: bytes | None):
+        # Reading and extraction (trafilatura) dominate ingestion: local files are read in
+        # worker processes, in order; storing stays in this process, one transaction each.
+        files = sum(job.kind == "file" for job in jobs)
+        workers = min(self.options.workers, files // 8)
+        if workers <= 1:
+            for job in jobs:
+                yield job, self.prepare(job, stdin)
+            return
+        window: deque[tuple[Job, Future[list[Article | Problem]] | None]] = deque()
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for job in jobs:
+                pending = pool.submit(_prepare_file, self.options, job) if job.kind == "file" else None
+                window.append((job, pending))
+                while window and (len(window) > 4 * workers or window[0][1] is None):
+                    yield self._next(window, stdin)
+            while window:
+                yield self._next(window, stdin)
+
+    def _next(self, window: deque, stdin: bytes | None) -> tuple[Job, Iterable[Article | Problem]]:
+        job, pending = window.popleft()
+        return job, (pending.result() if pending is not None else self.prepare(job, stdin))
+
     def _guarded(self, job: Job, stdin: bytes | None) -> Iterator[Draft | Problem]:
         # A bug or a library crash on one input must not stop the batch.
         try:
@@ -173,13 +209,9 @@ class Ingestor:
         except Exception as exc:  # noqa: BLE001 - reported to the user with the input's name
             yield Problem(job.target, f"could not be read: {type(exc).__name__}: {exc}")
 
-    def _store(self, item: Draft | Problem) -> Outcome:
-        if isinstance(item, Problem):
-            return Outcome(item.source, "failed", message=item.message)
-        try:
-            article = build_article(item, self.outlets, self.options.outlet)
-        except IngestError as exc:
-            return Outcome(exc.source, "failed", message=exc.message)
+    def _store(self, article: Article | Problem) -> Outcome:
+        if isinstance(article, Problem):
+            return Outcome(article.source, "failed", message=article.message)
         result = self.store.add_article(article)
         message = None
         if result.appearance:
@@ -189,11 +221,16 @@ class Ingestor:
             message = "already stored; nothing changed"
         elif result.status == "new_version":
             message = f"new version of {result.previous_id} (same URL, changed text)"
-        return Outcome(item.source, result.status, result.article_id, article.title, message)
+        return Outcome(article.source, result.status, result.article_id, article.title, message)
 
     def close(self) -> None:
         """Release the HTTP client."""
         self.fetcher.close()
+
+
+def _prepare_file(options: IngestOptions, job: Job) -> list[Article | Problem]:
+    """Worker-process entry: read and build one file job."""
+    return list(Ingestor(None, options).prepare(job))  # type: ignore[arg-type] - no store needed
 
 
 def _gunzip(data: bytes, limit: int, source: str) -> bytes:
