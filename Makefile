@@ -24,6 +24,8 @@ demo: install
 	  [ $$status -le 1 ]
 	$(BIN)/storylens stats --db $(DEMO_DB)
 	$(BIN)/storylens articles --db $(DEMO_DB)
+	$(BIN)/storylens entities --db $(DEMO_DB) --label PERSON --limit 8
+	$(BIN)/storylens entity "Helena Marsk" --db $(DEMO_DB)
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -114,7 +114,8 @@ def entity(
     for article, quote in said:
         out.print(Text(f"\n[{article.outlet or article.id[:8]}] ({quote.kind}, {quote.cue or 'no cue'})",
                        style="dim"))
-        out.print(Text(f"“{quote.text}”"))
+        # Only direct and partial quotes are the speaker's words; indirect speech is a paraphrase.
+        out.print(Text(quote.text if quote.kind == "indirect" else f"“{quote.text}”"))
     if len(found) > 1:
         out.print(Text("\nalso matching: " + ", ".join(e.name for e in found[1:6]), style="dim"))
 

@@ -47,12 +47,19 @@ def articles(
         print_json([_article_row(a) for a in rows])
         return
     table = Table(title=f"{len(rows)} articles", title_justify="left")
-    for column in ("id", "title", "outlet", "published", "lang", "words", "url"):
-        table.add_column(column, overflow="fold" if column == "title" else "ellipsis",
-                         no_wrap=column != "title", justify="right" if column == "words" else "left")
+    wide = out.width >= 140  # the URL column only where there is room for it
+    table.add_column("id", no_wrap=True, min_width=12)
+    table.add_column("title", ratio=3, min_width=24, overflow="fold")
+    table.add_column("outlet", ratio=1, min_width=12, overflow="fold")
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("words", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("url", ratio=2, overflow="ellipsis", no_wrap=True)
     for a in rows:
-        table.add_row(a.id[:12], Text(a.title or "(untitled)"), Text(a.outlet or ""),
-                      (a.published or "")[:10], a.language or "", str(a.words), Text(a.url or ""))
+        cells = [a.id[:12], Text(a.title or "(untitled)"), Text(a.outlet or ""), (a.published or "")[:10],
+                 a.language or "", str(a.words)]
+        table.add_row(*cells, *([Text(a.url or "")] if wide else []))
     out.print(table)
 
 
@@ -132,7 +139,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    for key in ("path", "articles", "versions", "outlets", "words", "first_published",
+    for key in ("path", "articles", "versions", "appearances", "outlets", "words", "first_published",
                 "last_published", "undated", "size_bytes"):
         table.add_row(key.replace("_", " "), Text(str(data[key])))
     table.add_row("languages", Text(", ".join(f"{k} {v}" for k, v in data["languages"].items())))

@@ -196,15 +196,19 @@ class SQLiteStore(AnalysisTables):
             "SELECT coalesce(language, 'und'), count(*) FROM article "
             "WHERE superseded_by IS NULL GROUP BY 1 ORDER BY 2 DESC"
         ).fetchall())
+        # An outlet that published a stored text again (an appearance) counts for that outlet too.
         outlets = dict(self.conn.execute(
-            "SELECT coalesce(outlet, '(unknown)'), count(*) FROM article "
-            "WHERE superseded_by IS NULL GROUP BY 1 ORDER BY 2 DESC, 1"
+            "SELECT coalesce(outlet, '(unknown)'), count(*) FROM ("
+            "  SELECT outlet FROM article WHERE superseded_by IS NULL"
+            "  UNION ALL SELECT outlet FROM appearance) GROUP BY 1 ORDER BY 2 DESC, 1"
         ).fetchall())
+        appearances = self.conn.execute("SELECT count(*) FROM appearance").fetchone()[0]
         return {
             "path": str(self.path),
             "schema_version": self.schema_version,
             "articles": one["current"] or 0,
             "versions": (one["articles"] or 0) - (one["current"] or 0),
+            "appearances": appearances,
             "outlets": len(outlets),
             "words": one["words"],
             "undated": one["undated"] or 0,
