@@ -65,10 +65,23 @@ def test_json_array_and_object_with_html(ws, tmp_path):
 
 def test_object_without_text_is_an_error(ws, tmp_path):
     path = tmp_path / "one.json"
-    path.write_text(json.dumps({"id": "1", "title": "Only a title"}))
+    path.write_text(json.dumps({"id": "1", "url": "https://example.org/x"}))
     report = ws.ingest([path])
     [failure] = report.failures
-    assert failure.source == str(path) and "no 'text' or 'html' field" in failure.message
+    assert failure.source == str(path) and "no 'text', 'html' or 'title' field" in failure.message
+
+
+def test_headline_only_items_are_their_own_text(ws, tmp_path):
+    path = tmp_path / "headlines.jsonl"
+    path.write_text(json.dumps({"id": "h1", "title": "Fed official says weak data caused by weather",
+                                "published": "2014-03-10T16:52:50+00:00", "gold_story": "x"}) + "\n"
+                    + json.dumps({"id": "h2", "title": "Too short"}) + "\n")
+    report = ws.ingest([path])
+    assert report.count("added") == 1
+    [article] = ws.articles()
+    assert article.text == article.title == "Fed official says weak data caused by weather"
+    assert article.published == "2014-03-10T16:52:50+00:00"
+    assert "fewer than" in report.failures[0].message
 
 
 def test_outlet_codes_expand_to_the_known_name():

@@ -185,3 +185,35 @@ def test_sample_corpus_expected_quotes(nlp):
                            [(q.kind, q.speaker_key, q.speaker) for q in hits]))
     share = found / len(expected)
     assert share >= CORPUS_THRESHOLD, f"{share:.2f} found; missed: " + "\n".join(map(str, missed))
+
+
+# -- PolNeAR-style attributions ----------------------------------------------------------------
+
+def test_doubled_apostrophes_are_quotation_marks(nlp):
+    text = "''We will win this state,'' said Jane Smith, the campaign manager. The rally ended at noon."
+    quote = one(quotes_of(nlp, text), "We will win this state")
+    assert (quote.kind, quote.speaker_key) == ("direct", "Jane Smith")
+    assert not quote.text.startswith("'")
+
+
+def test_indirect_quote_keeps_that(nlp):
+    quote = one(quotes_of(nlp, "Jane Smith said that the bridge would reopen in May."), "that the bridge")
+    assert (quote.kind, quote.speaker_key) == ("indirect", "Jane Smith")
+
+
+def test_indirect_clause_holding_a_partial_quote(nlp):
+    quotes = quotes_of(nlp, "John Baker said the plan was “dead on arrival” and would never pass the Senate.")
+    whole = one(quotes, "the plan was")
+    assert whole.kind == "indirect" and whole.text.endswith("pass the Senate")
+    assert whole.speaker_key == "John Baker"
+
+
+def test_transcript_line(nlp):
+    text = "Partial transcript:\n\nTAPPER: Do you think the governor can win the state in November?\n\n"
+    quote = one(quotes_of(nlp, text), "Do you think the governor")
+    assert quote.speaker == "TAPPER" and quote.cue == ":"
+
+
+def test_learned_attribution_of_a_poll(nlp):
+    quotes = quotes_of(nlp, "A new poll by Gallup shows that most voters oppose the plan.")
+    assert any(q.text.startswith("that most voters oppose") for q in quotes)

@@ -28,6 +28,7 @@ class Problem:
 
     source: str
     message: str
+    skip: bool = False  # expected in this input (an index page inside a crawl): not a failure
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}"
@@ -66,7 +67,7 @@ class Article:
 
 
 AddStatus = Literal["added", "duplicate", "new_version"]
-OutcomeStatus = Literal["added", "duplicate", "new_version", "failed"]
+OutcomeStatus = Literal["added", "duplicate", "new_version", "skipped", "failed"]
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class IngestReport:
             "added": self.count("added"),
             "duplicate": self.count("duplicate"),
             "new_version": self.count("new_version"),
+            "skipped": self.count("skipped"),
             "failed": self.count("failed"),
             "outcomes": [asdict(o) for o in self.outcomes],
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +57,16 @@ class _Cue:
     content: tuple[int, int] | None
 
 
+_LAST_TEXT: list = [None, ""]
+
+
+def _text(doc: Doc) -> str:
+    """The doc's text, kept for the doc being analysed (spaCy joins its tokens again on every call)."""
+    if _LAST_TEXT[0] is not doc:
+        _LAST_TEXT[0], _LAST_TEXT[1] = doc, doc.text
+    return _LAST_TEXT[1]
+
+
 @lru_cache(maxsize=1)
 def reporting_verbs() -> dict[str, float]:
     """Reporting-verb lemmas with a weight in [0, 1] (learned from PolNeAR train when installed)."""
@@ -70,11 +81,12 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
     """Direct, partial and indirect quotes of one article with cue, speaker and confidence."""
     if not len(doc) or not sentences:
         return []
-    paragraphs = paragraph_spans(doc.text)
-    segments = _segments(doc.text, paragraphs)
+    paragraphs = paragraph_spans(_text(doc))
+    segments = _segments(_text(doc), paragraphs)
     cues = _cues(doc, segments)
     quotes = _direct_quotes(doc, sentences, segments, cues, mentions)
     quotes += _indirect_quotes(doc, sentences, cues, quotes, segments, mentions)
+    quotes += _colon_quotes(doc, sentences, paragraphs, quotes, mentions)
     quotes += _learned_quotes(doc, sentences, segments, quotes, mentions)
     quotes.sort(key=lambda q: q.start)
     _resolve_pronouns(doc, quotes, mentions, entities)
@@ -239,13 +251,12 @@ def _np(head: Token) -> Span:
 
 
 def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
-    """Character span of what was said: the clausal complement, without "that"."""
+    """Character span of what was said: the clausal complement, with its "that" (as PolNeAR marks it)."""
     comps = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}]
     if comps:
         comp = comps[0]
         left = comp.left_edge.i
-        while left < comp.i and (doc[left].dep_ == "mark" and doc[left].lower_ in {"that", "if", "whether"}
-                                 or doc[left].is_punct):
+        while left < comp.i and doc[left].is_punct:
             left += 1
         return _char_span(doc, left, comp.right_edge.i + 1)
     no_mark = not any(c.dep_ == "mark" or c.tag_ == "WRB" for c in verb.children)
@@ -290,7 +301,7 @@ def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
 def _direct_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment], cues: list[_Cue],
                    mentions: list[Mention]) -> list[Quote]:
     """One quote per quoted segment that reads as speech, with its nearest cue in the same paragraph."""
-    paragraphs = paragraph_spans(doc.text)
+    paragraphs = paragraph_spans(_text(doc))
     out: list[Quote] = []
     for seg in segments:
         pstart, pend = paragraphs[seg.paragraph]
@@ -298,11 +309,11 @@ def _direct_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment]
         kind = "partial" if _embedded(doc, seg, cue) else "direct"
         if kind == "partial" and cue is not None and not (_said_by(doc, seg, cue) and _strong(cue)):
             cue = None
-        if cue is None and not _speech_like(doc.text, seg, pstart):
+        if cue is None and not _speech_like(_text(doc), seg, pstart):
             continue  # scare quotes, titles, nicknames
-        if kind == "partial" and (cue is None or _title_like(doc.text[seg.start:seg.end])):
+        if kind == "partial" and (cue is None or _title_like(_text(doc)[seg.start:seg.end])):
             continue  # a name in quotation marks ("the “Dictators’ Club”") is not speech
-        quote = Quote(start=seg.start, end=seg.end, text=doc.text[seg.start:seg.end], kind=kind,
+        quote = Quote(start=seg.start, end=seg.end, text=_text(doc)[seg.start:seg.end], kind=kind,
                       sentence=sentence_at(sentences, seg.start), confidence=0.3)
         if cue is not None:
             _attach(doc, quote, cue, mentions)
@@ -322,7 +333,7 @@ def _cue_for_segment(doc: Doc, seg: _Segment, cues: list[_Cue], segments: list[_
             continue
         same = cue.verb.sent.start in seg_sents
         gap = cue.start - seg.end if cue.start >= seg.end else seg.open_at - cue.end
-        if not same and not _adjacent(doc.text, seg, cue):
+        if not same and not _adjacent(_text(doc), seg, cue):
             continue
         # A cue between this segment and the next one belongs to the nearer.
         if cue.start >= seg.end and _segment_between(segments, seg.end, cue.start):
@@ -383,7 +394,7 @@ def _embedded(doc: Doc, seg: _Segment, cue: _Cue | None) -> bool:
     """A fragment quoted inside the reporter's own sentence ("said the leader “fully understands …”")."""
     span = doc.char_span(seg.start, seg.end, alignment_mode="expand")
     sent = span[0].sent
-    lead = doc.text[sent.start_char:seg.open_at].strip()
+    lead = _text(doc)[sent.start_char:seg.open_at].strip()
     if not lead or lead[-1] in ":,":
         return False
     if cue is not None and cue.start >= seg.end and lead[-1] in ":,.":
@@ -407,7 +418,7 @@ def _speech_like(text: str, seg: _Segment, pstart: int) -> bool:
 
 def _attach(doc: Doc, quote: Quote, cue: _Cue, mentions: list[Mention]) -> None:
     """Fill the cue and speaker fields of a quote from a cue."""
-    quote.cue = doc.text[cue.start:cue.end]
+    quote.cue = _text(doc)[cue.start:cue.end]
     quote.cue_start, quote.cue_end = cue.start, cue.end
     subject = cue.subject
     if subject is None:
@@ -487,13 +498,15 @@ def _indirect_quotes(doc: Doc, sentences: list[Sentence], cues: list[_Cue], dire
         if cue.start in used or cue.content is None or cue.subject is None:
             continue
         start, end = cue.content
-        if any(q.start < end and start < q.end and q.kind == "direct" for q in direct):
+        if _covered(start, end, [(q.start, q.end) for q in direct if q.kind == "direct"]) >= 0.6:
             continue  # the direct quote already carries this cue
         if any(s.start <= start and end <= s.end for s in segments):
             continue  # the clause is itself inside quotation marks
-        if len(doc.text[start:end].split()) < 3:
+        if len(_text(doc)[start:end].split()) < 3:
             continue
-        quote = Quote(start=start, end=end, text=doc.text[start:end], kind="indirect",
+        if _rule_rejected(doc, cue):
+            continue
+        quote = Quote(start=start, end=end, text=_text(doc)[start:end], kind="indirect",
                       sentence=sentence_at(sentences, start))
         _attach(doc, quote, cue, mentions)
         out.append(quote)
@@ -514,31 +527,39 @@ class Candidate:
 
 
 @lru_cache(maxsize=1)
-def classifier() -> tuple[dict[str, float], float, float] | None:
-    """Weights, intercept and acceptance threshold of the candidate classifier, when installed."""
+def classifier() -> tuple[dict[str, float], float, float, float] | None:
+    """Weights, intercept, acceptance threshold (for a candidate the rules missed) and rejection
+    threshold (for a clause the rules found) of the candidate classifier, when installed."""
     if not CLASSIFIER_FILE.exists():
         return None
     data = json.loads(CLASSIFIER_FILE.read_text(encoding="utf-8"))
-    return data["weights"], float(data["intercept"]), float(data["threshold"])
+    return data["weights"], float(data["intercept"]), float(data["threshold"]), float(data["reject"])
 
 
 def candidates(doc: Doc, quoted: list[tuple[int, int]]) -> list[Candidate]:
     """Every verb outside quotation marks with a clause, object or prepositional object after it."""
     out: list[Candidate] = []
     for verb in doc:
-        if verb.pos_ not in {"VERB", "AUX"} or _in(quoted, verb.idx):
+        if verb.pos_ not in {"VERB", "AUX", "ADJ", "NOUN"} or _in(quoted, verb.idx):
             continue
         subject = None
         for child in verb.children:
             rel, head, cue_end = child.dep_, child, verb
-            if rel == "prep":
+            if verb.pos_ == "NOUN" and not (rel == "prep" and child.lower_ in {"of", "about", "for", "on"}
+                                            or rel == "acl" and child.tag_ == "VB"):
+                continue
+            if verb.pos_ == "ADJ" and rel not in {"ccomp", "xcomp", "prep"}:
+                continue
+            if rel == "acl":
+                rel = "acl"
+            elif rel == "prep":
                 objs = [c for c in child.children if c.dep_ in {"pobj", "pcomp"}]
                 if not objs:
                     continue
                 head, cue_end, rel = objs[0], child, "prep:" + child.lower_
-            elif rel not in {"ccomp", "xcomp", "dobj"}:
+            elif rel not in {"ccomp", "xcomp", "dobj", "nsubjpass"}:
                 continue
-            if head.i < verb.i and rel != "ccomp":
+            if head.i < verb.i and rel not in {"ccomp", "nsubjpass"}:
                 continue
             span = _char_span(doc, head.left_edge.i, head.right_edge.i + 1)
             if span is None and head.left_edge.i == head.right_edge.i and not head.is_punct:
@@ -546,9 +567,33 @@ def candidates(doc: Doc, quoted: list[tuple[int, int]]) -> list[Candidate]:
             if span is None:
                 continue
             if subject is None:
-                subject = _subject(verb) or False
+                subject = _source(verb) or False
             out.append(Candidate(verb, cue_end, rel, span, subject or None))
     return out
+
+
+def _source(verb: Token) -> Span | None:
+    """Who a candidate attributes to: the subject, a possessor ("Trump's attacks on"), a passive's agent
+    ("was criticised by X"), else the subject of a governing word ("refused to say", "in a bid to")."""
+    subject = _subject(verb)
+    if subject is not None:
+        return subject
+    for child in verb.children:
+        if child.dep_ == "poss":
+            return _np(child)
+        if child.dep_ == "agent":
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return _np(objs[0])
+    tok = verb
+    for _ in range(3):
+        if tok.head is tok or tok.dep_ in {"ccomp", "parataxis"}:
+            break
+        tok = tok.head
+        for child in tok.children:
+            if child.dep_ in {"nsubj", "poss"} and child.i != verb.i:
+                return _np(child)
+    return None
 
 
 def candidate_features(doc: Doc, cand: Candidate) -> list[str]:
@@ -568,18 +613,30 @@ def candidate_features(doc: Doc, cand: Candidate) -> list[str]:
         skind = "ent:" + subj.root.ent_type_
     else:
         skind = "noun"
+    pos = verb.pos_
+    rel = rel if pos in {"VERB", "AUX"} else f"{pos}:{rel}"
     feats = [f"l={lemma}", f"r={rel}", f"lr={lemma}|{rel}", f"rate={min(int(rate * 10), 9)}",
              f"rr={min(int(rate * 10), 9)}|{rel}", f"s={skind}", f"sr={skind}|{rel}", f"t={verb.tag_}",
              f"d={verb.dep_}", f"n={min(n, 24) // 4}", f"nr={min(n, 24) // 4}|{rel}",
              f"c0={first.lower_ if first.is_stop else first.pos_}", f"cp={first.pos_}"]
-    if subj is not None and skind == "noun":
+    if subj is not None and skind in {"noun", "pron"}:
         feats.append(f"sl={subj.root.lemma_.lower()}")
+    feats += [f"ls={lemma}|{skind}", f"hd={verb.head.lemma_.lower() if verb.head is not verb else '-'}",
+              f"ln={lemma}|{min(n, 24) // 6}", f"cl={first.lemma_.lower()}"]
     if any(c.dep_ == "neg" for c in verb.children):
         feats.append("neg")
     if content is not None and any(t.text in {'"', "“", "”", "''"} for t in content):
         feats.append("quoted")
     if verb.dep_ == "ROOT" and subj is not None:
         feats.append("root_subj")
+    if content is not None and len(content):
+        root = content.root
+        feats += [f"oh={root.lemma_.lower()}", f"ohp={root.pos_}|{rel}",
+                  f"cv={any(t.pos_ in {'VERB', 'AUX'} for t in content)}|{rel}"]
+    sent = verb.sent
+    words = [t for t in sent if t.is_alpha]
+    if len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words):
+        feats.append("headline")
     return feats
 
 
@@ -588,7 +645,7 @@ def candidate_score(doc: Doc, cand: Candidate) -> float:
     model = classifier()
     if model is None:
         return 0.0
-    weights, intercept, _ = model
+    weights, intercept = model[0], model[1]
     z = intercept + sum(weights.get(f, 0.0) for f in candidate_features(doc, cand))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -605,14 +662,13 @@ def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment
     taken = {q.cue_start for q in found if q.cue_start is not None}
     spans = [(q.start, q.end) for q in found]
     out: list[Quote] = []
-    for cand in candidates(doc, quoted):
+    scored = [(candidate_score(doc, cand), cand) for cand in candidates(doc, quoted)]
+    # The likeliest reading of each verb first: one content per cue.
+    for score, cand in sorted([sc for sc in scored if sc[0] >= threshold], key=lambda sc: -sc[0]):
         start, end = cand.content
-        if cand.verb.idx in taken or any(s < end and start < e for s, e in spans):
+        if cand.verb.idx in taken or _covered(start, end, spans) >= 0.5:
             continue
-        score = candidate_score(doc, cand)
-        if score < threshold:
-            continue
-        quote = Quote(start=start, end=end, text=doc.text[start:end], kind="indirect",
+        quote = Quote(start=start, end=end, text=_text(doc)[start:end], kind="indirect",
                       sentence=sentence_at(sentences, start))
         cue = _Cue(cand.verb, cand.verb.idx, cand.cue_end.idx + len(cand.cue_end.text), cand.subject, None)
         _attach(doc, quote, cue, mentions)
@@ -621,6 +677,61 @@ def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment
         spans.append((start, end))
         out.append(quote)
     return out
+
+
+_COLON_LINE = re.compile(r"([A-Z][\w.'’ -]{0,40}?):[ \t]+(?=\S)")
+
+
+def _colon_quotes(doc: Doc, sentences: list[Sentence], paragraphs: list[tuple[int, int]],
+                  found: list[Quote], mentions: list[Mention]) -> list[Quote]:
+    """ "TAPPER: Do you think …" (a transcript line) and "Bill Clinton: Hillary …" (a headline): the
+    name before a paragraph's colon says the rest of the paragraph."""
+    out: list[Quote] = []
+    spans = [(q.start, q.end) for q in found if q.kind == "direct"]
+    for pstart, pend in paragraphs:
+        m = _COLON_LINE.match(_text(doc), pstart, pend)
+        if m is None:
+            continue
+        prefix = m.group(1).strip()
+        words = prefix.split()
+        transcript = prefix.upper() == prefix and len(words) <= 2 and any(c.isalpha() for c in prefix)
+        name = [x for x in mentions if x.label in {"PERSON", "ORG"} and pstart <= x.start
+                and x.end == pstart + len(m.group(1).rstrip())]
+        if not transcript and not (name and len(words) <= 5 and words[0] not in {"The", "A"}):
+            continue
+        start, end = m.end(), pend
+        while end > start and _text(doc)[end - 1].isspace():
+            end -= 1
+        if end - start < 8 or _covered(start, end, spans) >= 0.5:
+            continue
+        subject = doc.char_span(pstart, pstart + len(m.group(1).rstrip()), alignment_mode="contract")
+        if subject is None or not len(subject):
+            continue
+        kind = "direct" if transcript else "indirect"
+        quote = Quote(start=start, end=end, text=_text(doc)[start:end], kind=kind,
+                      sentence=sentence_at(sentences, start))
+        colon = m.end(1)
+        _attach(doc, quote, _Cue(subject[-1], colon, colon + 1, subject, None), mentions)
+        quote.confidence = round(quote.confidence * 0.8, 2)
+        out.append(quote)
+    return out
+
+
+def _covered(start: int, end: int, spans: list[tuple[int, int]]) -> float:
+    """Share of the characters start..end inside any of the spans."""
+    inside = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
+    return min(1.0, inside / max(1, end - start))
+
+
+def _rule_rejected(doc: Doc, cue: _Cue) -> bool:
+    """The classifier finds the rule's reported clause very unlikely to be an attribution."""
+    model = classifier()
+    if model is None or cue.content is None or cue.verb.lower_ == "according":
+        return False
+    comps = [c for c in cue.verb.children if c.dep_ in {"ccomp", "xcomp"}]
+    rel = comps[0].dep_ if comps else "ccomp"
+    score = candidate_score(doc, Candidate(cue.verb, cue.verb, rel, cue.content, cue.subject))
+    return score < model[3]
 
 
 # -- speakers: pronouns and continuations ---------------------------------------------------------
@@ -658,7 +769,7 @@ def _genders(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
     for m in mentions:
         if m.label != "PERSON":
             continue
-        before = doc.text[max(0, m.start - 6):m.start].split()
+        before = _text(doc)[max(0, m.start - 6):m.start].split()
         word = before[-1].lower().rstrip(".") if before else ""
         if word == "mr":
             out.setdefault(m.key, "m")

@@ -93,7 +93,8 @@ def ingest(
         print_json({**report.to_dict(), "analysed": len(analysed)})
     else:
         summary = (f"{report.count('added')} added, {report.count('duplicate')} already stored, "
-                   f"{report.count('new_version')} new versions, {report.count('failed')} failed")
+                   f"{report.count('new_version')} new versions, {report.count('skipped')} skipped "
+                   f"(no article in the page), {report.count('failed')} failed")
         err.print(Text(summary, style="bold" if report.ok else "bold red"))
     if not report.ok:
         raise typer.Exit(1)

@@ -53,10 +53,12 @@ def _from_object(obj: Any, where: str, ctx: Context) -> Iterator[Draft | Problem
         yield Problem(where, f"expected a JSON object, found {type(obj).__name__}")
         return
     fields = {k: _string(obj.get(k)) for k in FIELDS}
-    if fields["text"]:
+    # A headline-only item (an aggregator's dump) is its own text: there is nothing else to read.
+    text = fields["text"] or (fields["title"] if not fields["html"] else None)
+    if text:
         yield Draft(
             source=where,
-            text=fields["text"],
+            text=text,
             title=fields["title"],
             outlet=fields["outlet"],
             url=fields["url"],
@@ -70,7 +72,7 @@ def _from_object(obj: Any, where: str, ctx: Context) -> Iterator[Draft | Problem
         for item in ctx.read(page, "html"):
             yield _overlay(item, fields) if isinstance(item, Draft) else item
     else:
-        yield Problem(where, "no 'text' or 'html' field")
+        yield Problem(where, "no 'text', 'html' or 'title' field")
 
 
 def _overlay(draft: Draft, fields: dict[str, str | None]) -> Draft:

@@ -211,7 +211,7 @@ class Ingestor:
 
     def _store(self, article: Article | Problem) -> Outcome:
         if isinstance(article, Problem):
-            return Outcome(article.source, "failed", message=article.message)
+            return Outcome(article.source, "skipped" if article.skip else "failed", message=article.message)
         result = self.store.add_article(article)
         message = None
         if result.appearance:

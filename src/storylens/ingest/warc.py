@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord
 
+from storylens.ingest.html import NO_ARTICLE
 from storylens.ingest.registry import Context, Payload, register
 from storylens.models import Draft, Problem
 
@@ -43,7 +45,10 @@ def read_warc(payload: Payload, ctx: Context) -> Iterator[Draft | Problem]:
         complete += 1
         end, last = sum(archive.member_info), record
         if isinstance(item, Payload):
-            yield from ctx.read(item, "html")
+            # A crawl holds index, login and error pages by nature: skipped, not failures.
+            for read in ctx.read(item, "html"):
+                yield replace(read, skip=True) if isinstance(read, Problem) and read.message == NO_ARTICLE \
+                    else read
         elif item is not None:
             yield item
     if complete == 0:
