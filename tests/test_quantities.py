@@ -292,3 +292,17 @@ def test_empty_doc_without_sentences(nlp):
 
     assert find_quantities(nlp(""), []) == []
     assert find_quantities(nlp("Four people died."), []) != []  # no sentences given: index 0, no crash
+
+
+def test_qualifiers_say_how_exact_a_number_is():
+    from storylens.analyze.nlp import english
+    from storylens.analyze.quantities import find_quantities
+    from storylens.analyze.sentences import split_sentences
+
+    doc = english()("Trade rose nearly 50% to $40.8 billion. More than 300 people were evacuated, "
+                    "and exactly 14 were injured.")
+    found = {q.text: q.qualifier for q in find_quantities(doc, split_sentences(doc))}
+    assert found.get("50%") == "nearly"
+    assert found.get("$40.8 billion") is None
+    assert [v for k, v in found.items() if k.startswith("300")] == ["more than"]
+    assert [v for k, v in found.items() if k.startswith("14")] == [None]

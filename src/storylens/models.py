@@ -197,6 +197,7 @@ class Quantity:
     change_unit: str | None = None
     period: str | None = None
     normalised: dict[str, float] = field(default_factory=dict)
+    qualifier: str | None = None  # "nearly", "more than", "up to": the number is not exact
 
 
 @dataclass

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # Bump when analysis output changes, so `storylens analyze` knows what is out of date.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 # spaCy's parser needs about 1 GB per 100,000 characters: longer texts go in pieces.
 PIECE_CHARS = 50_000
 _SPAN_FIELDS = ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end")

@@ -699,4 +699,17 @@ def _quantity(doc: Doc, sentences: list[Sentence], hit: _Hit) -> Quantity:
         change_unit=hit.change_unit,
         period=_period(doc, hit, sentence),
         normalised=normalise(hit.value, hit.unit),
+        qualifier=_qualifier(doc.text, hit.start),
     )
+
+
+_QUALIFIER = re.compile(
+    r"\b(nearly|almost|about|around|approximately|roughly|some|close to|an estimated|"
+    r"(?:just |well )?(?:more than|over|under|less than|fewer than)|at least|at most|up to|as many as)"
+    r"\s+$", re.IGNORECASE)
+
+
+def _qualifier(text: str, start: int) -> str | None:
+    """The hedge right before a number ("nearly", "more than"), lower-cased, or None."""
+    match = _QUALIFIER.search(text, max(0, start - 30), start)
+    return match.group(1).lower() if match else None

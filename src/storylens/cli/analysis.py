@@ -150,7 +150,8 @@ def print_analysis(analysis: Analysis) -> None:
         numbers.add_column(column, overflow="fold")
     for n in analysis.quantities:
         change = f"{n.change:+g} {n.change_unit or ''}".strip() if n.change is not None else ""
-        numbers.add_row(Text(n.text), f"{n.value:,.6g}", n.unit, Text(n.measure or ""), change)
+        written = f"{n.qualifier} {n.text}" if n.qualifier else n.text
+        numbers.add_row(Text(written), f"{n.value:,.6g}", n.unit, Text(n.measure or ""), change)
     dates = Table(title="dates", title_justify="left")
     dates.add_column("as written")
     dates.add_column("resolved")

@@ -125,4 +125,11 @@ MIGRATIONS.append(
     """
 )
 
+MIGRATIONS.append(
+    # 4: how exact a quantity is ("nearly 50%" is not a dispute with "50%").
+    """
+    ALTER TABLE quantity ADD COLUMN qualifier TEXT;
+    """
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)
