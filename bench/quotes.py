@@ -317,7 +317,8 @@ def candidate_labels(text: str, gold: list[Gold], spans: list[tuple[int, int]]) 
 
 
 def learn_classifier(train: Path, out: Path, names: list[str] | None = None, docs=None,
-                     threshold: float = 0.35, reject: float = 0.3, c: float = 0.3, min_seen: int = 10) -> dict:
+                     threshold: float = 0.35, reject: float = 0.3, c: float = 0.3,
+                     min_seen: int = 10) -> dict:
     """Logistic regression over the features of every candidate (verb + complement) in PolNeAR train,
     written as a JSON table of feature weights (features seen at least min_seen times). The thresholds
     were chosen on 200 train articles held out from a model fitted on the other 640."""

@@ -217,3 +217,8 @@ def test_transcript_line(nlp):
 def test_learned_attribution_of_a_poll(nlp):
     quotes = quotes_of(nlp, "A new poll by Gallup shows that most voters oppose the plan.")
     assert any(q.text.startswith("that most voters oppose") for q in quotes)
+
+
+def test_quotes_stay_inside_their_paragraph(nlp):
+    for name in (TOI, TELEGRAPH):
+        assert all("\n" not in q.text for q in seed(nlp, name))

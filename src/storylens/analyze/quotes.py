@@ -497,7 +497,10 @@ def _indirect_quotes(doc: Doc, sentences: list[Sentence], cues: list[_Cue], dire
     for cue in cues:
         if cue.start in used or cue.content is None or cue.subject is None:
             continue
-        start, end = cue.content
+        span = _in_line(_text(doc), cue.content, cue.start)
+        if span is None:
+            continue
+        start, end = span
         if _covered(start, end, [(q.start, q.end) for q in direct if q.kind == "direct"]) >= 0.6:
             continue  # the direct quote already carries this cue
         if any(s.start <= start and end <= s.end for s in segments):
@@ -539,6 +542,7 @@ def classifier() -> tuple[dict[str, float], float, float, float] | None:
 def candidates(doc: Doc, quoted: list[tuple[int, int]]) -> list[Candidate]:
     """Every verb outside quotation marks with a clause, object or prepositional object after it."""
     out: list[Candidate] = []
+    text = _text(doc)
     for verb in doc:
         if verb.pos_ not in {"VERB", "AUX", "ADJ", "NOUN"} or _in(quoted, verb.idx):
             continue
@@ -564,12 +568,30 @@ def candidates(doc: Doc, quoted: list[tuple[int, int]]) -> list[Candidate]:
             span = _char_span(doc, head.left_edge.i, head.right_edge.i + 1)
             if span is None and head.left_edge.i == head.right_edge.i and not head.is_punct:
                 span = (head.idx, head.idx + len(head.text))
+            span = _in_line(text, span, verb.idx)
             if span is None:
                 continue
             if subject is None:
                 subject = _source(verb) or False
             out.append(Candidate(verb, cue_end, rel, span, subject or None))
     return out
+
+
+def _in_line(text: str, span: tuple[int, int] | None, anchor: int) -> tuple[int, int] | None:
+    """A span cut to the line (paragraph) of the anchor: a parse may run on across a headline."""
+    if span is None:
+        return None
+    start, end = span
+    if "\n" not in text[start:end]:
+        return span
+    start = max(start, text.rfind("\n", 0, anchor) + 1)
+    line_end = text.find("\n", anchor)
+    end = min(end, line_end if line_end >= 0 else len(text))
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    return (start, end) if end - start >= 2 else None
 
 
 def _source(verb: Token) -> Span | None:
@@ -659,8 +681,9 @@ def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment
         return []
     threshold = model[2]
     quoted = _quoted_chars(segments)
-    taken = {q.cue_start for q in found if q.cue_start is not None}
-    spans = [(q.start, q.end) for q in found]
+    taken = {q.cue_start for q in found if q.cue_start is not None and q.kind != "partial"}
+    # A partial quote does not block the clause around it: the clause is what was reported.
+    spans = [(q.start, q.end) for q in found if q.kind != "partial"]
     out: list[Quote] = []
     scored = [(candidate_score(doc, cand), cand) for cand in candidates(doc, quoted)]
     # The likeliest reading of each verb first: one content per cue.
@@ -797,7 +820,7 @@ def _continue_speakers(quotes: list[Quote], paragraphs: list[tuple[int, int]]) -
             quote.speaker = None if prev.speaker_key else prev.speaker
             quote.speaker_via = "continuation"
             quote.confidence = 0.7 if prev.speaker_key else 0.5
-        if quote.kind == "direct" or quote.speaker is not None:
+        if quote.kind == "direct" or quote.speaker is not None and quote.confidence >= 0.6:
             prev = quote
 
 
