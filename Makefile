@@ -37,6 +37,9 @@ test: lint
 
 bench: install
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/analyze.py
+	$(BIN)/python bench/quotes.py
+	$(BIN)/python bench/table.py
 
 clean:
 	rm -rf $(VENV) demo build src/*.egg-info .pytest_cache .ruff_cache

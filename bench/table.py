@@ -1,0 +1,68 @@
+"""Print the README's benchmark table (Markdown) from the latest files in bench/results/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _load(name: str) -> dict | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def rows() -> list[tuple[str, str, str, str]]:
+    """(benchmark, measure, storylens, reference) rows from whatever results exist."""
+    out = []
+    if ingest := _load("ingest"):
+        out += [
+            ("ingest (`bench/ingest.py`)", f"HTML pages/s, {ingest['pages']} pages",
+             f"{ingest['storylens']['pages_per_s']:.0f} ({ingest.get('workers', 1)} workers); "
+             f"{ingest['storylens_one_process']['pages_per_s']:.0f} (1 process)"
+             if "storylens_one_process" in ingest else f"{ingest['storylens']['pages_per_s']:.0f}",
+             f"trafilatura alone {ingest['trafilatura']['pages_per_s']:.0f}"),
+            ("", "ratio to trafilatura (target ≥ 0.8)",
+             f"**{ingest['ratio']:.2f}**" + (f" (1 process: {ingest['ratio_one_process']:.2f})"
+                                           if "ratio_one_process" in ingest else ""), "1.00"),
+        ]
+    if quotes := _load("quotes"):
+        half, speaker = quotes["content_half_overlap"], quotes["speaker"]
+        out += [
+            ("quotes, PolNeAR dev (`bench/quotes.py`)", "content F1, exact",
+             f"{quotes['content_exact']['f1']:.3f}", "Citron 0.593 (PARC 3.0)"),
+            ("", "content F1, half-overlap (target ≥ 0.80)",
+             f"**{half['f1']:.3f}** (P {half['precision']:.3f}, R {half['recall']:.3f})",
+             "Citron 0.833 (PARC 3.0); GGT 0.837 (own set)"),
+            ("", "speaker F1, end to end (target ≥ 0.82)", f"**{speaker['f1']:.3f}**",
+             "Citron 0.820 (PARC 3.0)"),
+            ("", "speaker accuracy on matched quotes", f"{quotes['speaker_accuracy_on_matched']:.3f}",
+             "GGT 0.865 (own set)"),
+            ("", "cue F1", f"{quotes['cue']['f1']:.3f}", ""),
+        ]
+    if analyze := _load("analyze"):
+        out += [
+            ("analysis (`bench/analyze.py`)", f"words/s, {analyze['texts']} BASIL + ECB+ texts",
+             f"{analyze['storylens_1_worker']['words_per_s']:,} (1 worker); "
+             f"{analyze['storylens_2_workers']['words_per_s']:,} (2 workers)",
+             f"spaCy `nlp.pipe` {analyze['spacy_pipe']['words_per_s']:,}"),
+            ("", "ratio to bare spaCy (target ≥ 0.8)",
+             f"**{analyze['ratio_1_worker']:.2f}** (1 worker); {analyze['ratio_2_workers']:.2f} (2 workers)",
+             "1.00"),
+            ("", "peak memory", f"{analyze['peak_rss_mb']['main_process']} MB (1 process); "
+             f"{analyze['peak_rss_mb']['largest_worker']} MB per worker", ""),
+        ]
+    return out
+
+
+def main() -> None:
+    """Print the table."""
+    print("| benchmark | measure | storylens | reference |")
+    print("|---|---|---|---|")
+    for row in rows():
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
