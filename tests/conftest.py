@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,49 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not here (the evaluation data sits beside the project root)")
     return path
+
+
+SEED_TOI = "000_49581dc15134e57e.txt"  # Times of India: a machine rewrite of a wire story
+SEED_TELEGRAPH = "003_38ba1ae5451041f6.txt"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    """The English spaCy pipeline, or a skip when the model package is not installed."""
+    from storylens.analyze.nlp import ModelMissing, english
+
+    try:
+        return english()
+    except ModelMissing as exc:
+        pytest.skip(str(exc))
+
+
+def body(path: Path) -> str:
+    """A .txt article's body as storylens stores it: the text after its first non-empty line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    return "\n".join(lines[first + 1:]).strip()
+
+
+def corpus_article(source: str) -> tuple[str, str | None]:
+    """(text, published) of a sample-corpus source: a .txt, an .html page or 'file.jsonl#id'."""
+    from storylens.ingest.html import read_html
+    from storylens.ingest.registry import Payload
+
+    corpus = EXAMPLES / "corpus"
+    if "#" in source:
+        name, record_id = source.split("#", 1)
+        for line in (corpus / name).read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record["id"] == record_id:
+                return record["text"], record.get("published")
+        raise KeyError(source)
+    if source.endswith(".html"):
+        [draft] = read_html(Payload(source, (corpus / source).read_bytes()), None)
+        return draft.text, draft.published
+    return body(corpus / source), None
+
+
+def expected() -> dict:
+    """The sample corpus's expected results (examples/expected.json)."""
+    return json.loads((EXAMPLES / "expected.json").read_text(encoding="utf-8"))

@@ -3,24 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import EXAMPLES, shared_path
-from test_quantities import body, corpus_article, expected
+from conftest import EXAMPLES, SEED_TELEGRAPH, SEED_TOI, body, corpus_article, expected, shared_path
 
 from storylens.models import TimeRef
-
-SEED_TELEGRAPH = "003_38ba1ae5451041f6.txt"
-SEED_TOI = "000_49581dc15134e57e.txt"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    """The English pipeline, or a skip when the model package is not installed."""
-    from storylens.analyze.nlp import ModelMissing, english
-
-    try:
-        return english()
-    except ModelMissing as exc:
-        pytest.skip(str(exc))
 
 
 def times(nlp, text: str, published: str | None) -> list[TimeRef]:

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from conftest import EXAMPLES, shared_path
+from conftest import EXAMPLES, SEED_TOI, body, corpus_article, expected, shared_path
 
 from storylens.models import Quantity
-
-SEED_TOI = "000_49581dc15134e57e.txt"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    """The English pipeline, or a skip when the model package is not installed."""
-    from storylens.analyze.nlp import ModelMissing, english
-
-    try:
-        return english()
-    except ModelMissing as exc:
-        pytest.skip(str(exc))
 
 
 def quantities(nlp, text: str) -> list[Quantity]:
@@ -31,35 +15,6 @@ def quantities(nlp, text: str) -> list[Quantity]:
 
     doc = nlp(text)
     return find_quantities(doc, split_sentences(doc))
-
-
-def body(path: Path) -> str:
-    """A stored .txt article's body: the text after its first non-empty line (the headline)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    first = next(i for i, line in enumerate(lines) if line.strip())
-    return "\n".join(lines[first + 1:]).strip()
-
-
-def corpus_article(source: str) -> tuple[str, str | None]:
-    """(text, published) of a sample-corpus source: a .txt, an .html page or 'file.jsonl#id'."""
-    corpus = EXAMPLES / "corpus"
-    if "#" in source:
-        name, record_id = source.split("#", 1)
-        for line in (corpus / name).read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            if record["id"] == record_id:
-                return record["text"], record.get("published")
-        raise KeyError(source)
-    if source.endswith(".html"):
-        trafilatura = pytest.importorskip("trafilatura")
-        page = trafilatura.bare_extraction((corpus / source).read_text(encoding="utf-8"), with_metadata=True)
-        return page.text, page.date
-    return body(corpus / source), None
-
-
-def expected() -> dict:
-    """The sample corpus's ground truth."""
-    return json.loads((EXAMPLES / "expected.json").read_text(encoding="utf-8"))
 
 
 def at(found: list[Quantity], text: str, phrase: str) -> Quantity | None:
