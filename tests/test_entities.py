@@ -104,3 +104,42 @@ def test_acronym_joins_full_name(nlp):
 def test_no_entities_in_empty_or_numeric_text(nlp, text):
     _, _, mentions, entities = analyse(nlp, text)
     assert mentions == [] and entities == []
+
+
+def test_organisation_head_words_are_not_people(nlp):
+    _, _, mentions, entities = analyse(
+        nlp, "The bridge is run by Kestrel Infrastructure. Kestrel Infrastructure said it was cooperating. "
+             "A spokesman for Kestrel declined to comment.")
+    keys = by_key(entities)
+    assert keys["Kestrel Infrastructure"].label == "ORG"
+    assert all(m.label != "PERSON" for m in mentions if m.text.startswith("Kestrel"))
+
+
+def test_place_names_are_places(nlp):
+    _, _, _, entities = analyse(
+        nlp, "The Hallam Bridge fell into the River Tarn late on Monday. Divers searched the Tarn all night.")
+    keys = by_key(entities)
+    assert keys["Hallam Bridge"].label == "FAC"
+    assert keys["River Tarn"].label == "LOC"
+
+
+def test_dateline_stays_out_of_roles(nlp):
+    _, _, _, entities = analyse(
+        nlp, "BRELLSTAD – Norland’s health minister, Ingrid Vahl, told parliament on Thursday that the "
+             "hospital would reopen.")
+    roles = by_key(entities)["Ingrid Vahl"].roles
+    assert roles and not any("BRELLSTAD" in r or "–" in r for r in roles)
+    assert any(r.endswith("health minister") for r in roles)
+
+
+def test_name_in_apposition_to_a_role_is_a_person(nlp):
+    _, _, _, entities = analyse(
+        nlp, "The club confirmed the deal. Its chief executive, Tomas Orlen, said the fee was fair.")
+    assert by_key(entities)["Tomas Orlen"].label == "PERSON"
+
+
+def test_strip_dateline():
+    from storylens.analyze.entities import strip_dateline
+    assert strip_dateline("VARENHOLT, March 10 (MPA) – Four people died") == "Four people died"
+    assert strip_dateline("ALDERSUND – Estmark’s transport minister") == "Estmark’s transport minister"
+    assert strip_dateline("the transport minister – a lawyer") == "the transport minister – a lawyer"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 
 import pytest
@@ -16,7 +17,7 @@ from storylens.analyze.sentences import split_sentences  # noqa: E402
 
 TOI = "000_49581dc15134e57e.txt"
 TELEGRAPH = "003_38ba1ae5451041f6.txt"
-CORPUS_THRESHOLD = 0.75  # share found with the right speaker and kind; measured 0.79, the goal is 0.9
+CORPUS_THRESHOLD = 0.99  # share found with the right speaker and kind; measured 125/126 = 0.992
 
 
 @pytest.fixture(scope="module")
@@ -159,12 +160,20 @@ def corpus_texts() -> dict[str, str]:
 def _matches(quote, expected: dict) -> bool:
     if quote.kind != expected["kind"]:
         return False
+    if quote.speaker_key is not None and quote.speaker_key == expected["speaker"]:
+        return True  # a nominal speaker ("the minister") may be resolved to the named holder of the role
     if expected["speaker_via"] == "nominal":
         return quote.speaker_key is None and quote.speaker is not None and (
             expected["speaker_text"].lower() in quote.speaker.lower()
             or quote.speaker.lower() in expected["speaker_text"].lower())
-    return quote.speaker_key == expected["speaker"] or (
-        quote.speaker_key is not None and expected["speaker"].endswith(quote.speaker_key.split()[-1]))
+    if quote.speaker_key is None:
+        return False
+    # One article's analysis keys a speaker by the name as that article spells it ("Ruth Castelane",
+    # "Organization"); merging spellings across articles is the linking stage's work.
+    written = expected.get("speaker_text") or ""
+    surname = difflib.SequenceMatcher(None, expected["speaker"].split()[-1], quote.speaker_key.split()[-1])
+    return expected["speaker"].endswith(quote.speaker_key.split()[-1]) or surname.ratio() >= 0.9 or (
+        len(quote.speaker_key.split()) >= 2 and quote.speaker_key in written)
 
 
 def test_sample_corpus_expected_quotes(nlp):
@@ -222,3 +231,75 @@ def test_learned_attribution_of_a_poll(nlp):
 def test_quotes_stay_inside_their_paragraph(nlp):
     for name in (TOI, TELEGRAPH):
         assert all("\n" not in q.text for q in seed(nlp, name))
+
+
+# -- speakers and contents the small model's parses hide ---------------------------------------
+
+def test_named_speaker_in_apposition(nlp):
+    quote = one(quotes_of(nlp, "Her lawyer, Jonas Brekke, said the ruling would be appealed within a month."),
+                "the ruling would be appealed")
+    assert (quote.kind, quote.speaker_key, quote.speaker_via) == ("indirect", "Jonas Brekke", "name")
+
+
+def test_dateline_is_not_part_of_the_speaker(nlp):
+    text = ("BRELLSTAD – Norland’s health minister, Ingrid Vahl, told parliament on Thursday that the "
+            "closure was “a mistake we will not repeat”, as members voted for an inquiry.")
+    quote = one(quotes_of(nlp, text), "a mistake we will not repeat")
+    assert (quote.kind, quote.speaker_key) == ("partial", "Ingrid Vahl")
+
+
+@pytest.mark.parametrize("text, starts, speaker", [
+    ("Tomas Orlen, the club chairman, spoke on Monday. Mr Orlen called reports that the club was in debt "
+     "\"simply untrue\".", "simply untrue", "Tomas Orlen"),
+    ("Councillor Ada Brun met residents on Tuesday. She called the new bus timetable "
+     "\"an insult to everyone who works nights\".", "an insult to everyone", "Ada Brun"),
+    ("The audit, published by the Norland Audit Office, describes “serious weaknesses” in the "
+     "accounts of the hospital trust.", "serious weaknesses", None),
+])
+def test_partial_quote_after_a_naming_verb(nlp, text, starts, speaker):
+    quote = one(quotes_of(nlp, text), starts)
+    assert quote.kind == "partial"
+    if speaker:
+        assert quote.speaker_key == speaker
+
+
+def test_as_per_is_a_cue(nlp):
+    quote = one(quotes_of(nlp, "The ferry sank at about 3 a.m., as per the Norland Coast Guard."),
+                "The ferry sank")
+    assert (quote.kind, quote.cue, quote.speaker_key) == ("indirect", "as per", "Norland Coast Guard")
+
+
+def test_content_before_a_sentence_final_cue(nlp):
+    text = ("BRELLSTAD, May 2 (NPA) – Two people died and nine were hurt when a tram left the rails in the "
+            "city centre, sending a carriage into a shop front, officials said.")
+    quote = one(quotes_of(nlp, text), "Two people died")
+    assert (quote.kind, quote.speaker, quote.speaker_via) == ("indirect", "officials", "nominal")
+
+
+def test_nominal_speaker_resolved_to_the_named_role_holder(nlp):
+    text = ("Health Minister Ingrid Vahl visited the hospital on Monday. The board met later.\n\n"
+            "\"This hospital will reopen, and it will reopen soon,\" the minister said.")
+    quote = one(quotes_of(nlp, text), "This hospital will reopen")
+    assert (quote.speaker, quote.speaker_key, quote.speaker_via) == ("the minister", "Ingrid Vahl", "nominal")
+
+
+def test_pronoun_prefers_the_previous_subject(nlp):
+    text = ("Jonas Brekke, general secretary of the dockers' union, said his members would strike. "
+            "Brekke is due to meet Harbour Minister Ingrid Vahl on Friday. "
+            "He said the union would decide after that meeting whether to close the port.")
+    quote = one(quotes_of(nlp, text), "the union would decide")
+    assert (quote.speaker_via, quote.speaker_key) == ("pronoun", "Jonas Brekke")
+
+
+def test_accused_object_and_charge_are_one_content(nlp):
+    text = "Opposition leader Ada Brun accused the government of ignoring warnings about the roads."
+    quote = one(quotes_of(nlp, text), "the government of ignoring warnings")
+    assert (quote.kind, quote.speaker_key) == ("indirect", "Ada Brun")
+
+
+def test_second_that_clause_is_its_own_quote(nlp):
+    text = ("A health ministry spokesperson said the government \"shares the nurses' concerns\" and that "
+            "talks with the union had begun.")
+    quotes = quotes_of(nlp, text)
+    assert one(quotes, "shares the nurses").kind == "partial"
+    assert one(quotes, "that talks with the union had begun").speaker == "A health ministry spokesperson"

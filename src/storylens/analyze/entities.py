@@ -30,7 +30,49 @@ TITLE_WORDS = frozenset({
     "sheikh",
 })
 
+# Head words of organisation names: a PERSON span holding one is an organisation ("Vantor Infrastructure").
+ORG_WORDS = frozenset({
+    "infrastructure", "group", "consulting", "consultancy", "consultants", "athletic", "athletico", "rovers",
+    "united", "wanderers", "trust", "service", "services", "agency", "ministry", "bank", "council",
+    "company", "co.", "corp", "corp.", "corporation", "ltd", "ltd.", "limited", "inc", "inc.", "plc", "llc",
+    "llp", "gmbh", "ag", "fc", "afc", "association", "union", "party", "institute", "university", "college",
+    "school", "hospital", "department", "committee", "commission", "authority", "board", "federation",
+    "foundation", "organisation", "organization", "partners", "holdings", "industries", "systems",
+    "technologies", "media", "airlines", "airways", "club", "fund", "society", "church", "police",
+    "bureau", "league", "network", "solutions", "energy", "motors", "labs", "laboratories", "capital",
+    "ventures", "insurance", "pharmaceuticals", "telecom", "railways", "railway", "office", "inspectorate",
+    "directorate", "secretariat", "parliament", "assembly", "senate", "congress", "court", "tribunal",
+    "newspaper", "times", "post", "gazette", "herald", "courier", "journal", "tribune", "chronicle",
+    "café", "cafe", "bakery", "restaurant", "hotel", "pub", "shop", "store", "supermarket", "brewery",
+    "clinic", "studio", "theatre", "theater", "cinema", "gallery", "museum", "library",
+})
+# Nouns for places: an "organisation" that is the possessor or "of" object of one is a place
+# ("Estmark's second-largest city", "the southern district of Harrowgate").
+PLACE_NOUNS = frozenset({"district", "city", "town", "village", "region", "province", "county", "suburb",
+                         "country", "capital", "neighbourhood", "neighborhood", "borough", "municipality",
+                         "state", "territory", "island", "nation"})
+# Place words: a name holding one is a facility or a location ("Colbeck Bridge", "River Senn").
+FAC_LAST = frozenset({"bridge", "tunnel", "airport", "station", "street", "road", "avenue", "square",
+                      "stadium", "arena", "tower", "pier", "quay", "depot", "dam", "harbour", "harbor",
+                      "motorway", "highway", "lane", "boulevard", "terminal", "port"})
+LOC_FIRST = frozenset({"river", "lake", "mount", "loch", "gulf", "cape", "isle"})
+LOC_LAST = frozenset({"river", "lake", "mountains", "mountain", "valley", "sea", "ocean", "bay", "island",
+                      "islands", "forest", "hills", "coast", "peninsula", "estuary", "canal", "desert"})
+# Nouns for people: a name in apposition to one ("its chief executive, Anders Pellow") is a person.
+PERSON_NOUNS = frozenset({
+    "agent", "striker", "player", "goalkeeper", "defender", "midfielder", "forward", "engineer", "resident",
+    "witness", "lawyer", "attorney", "economist", "scientist", "researcher", "expert", "official", "author",
+    "reporter", "journalist", "editor", "teacher", "doctor", "nurse", "student", "owner", "worker", "driver",
+    "member", "head", "boss", "spokesman", "spokeswoman", "spokesperson", "activist", "politician",
+    "lawmaker", "mp", "candidate", "actor", "actress", "singer", "artist", "writer", "banker",
+    "investor", "businessman", "businesswoman", "entrepreneur", "historian", "lecturer", "consultant",
+    "campaigner", "organiser", "organizer", "victim", "survivor", "mother", "father", "son", "daughter",
+    "wife", "husband", "brother", "sister", "friend", "colleague", "neighbour", "neighbor", "partner",
+})
+
 _ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,7}$")
+# A dateline opening an article: "ALDERSUND – ", "VARENHOLT, March 10 (MPA) – ".
+DATELINE = re.compile(r"^\s*[A-Z][A-Z .'’-]*[A-Z]\b[^–—\n]{0,40}?\s[–—-]{1,2}\s+")
 _SPLIT_TEXT = {"(", ")", "[", "]", "|", "/", ":", ";", "—", "–", "•"}
 _EDGE_PUNCT = "\"'“”‘’«»,.;:!?()[]{}-–—*•"
 _ARTICLES = frozenset({"the", "a", "an"})
@@ -55,7 +97,7 @@ def find_entities(doc: Doc, sentences: list[Sentence]) -> tuple[list[Mention], l
     if not len(doc) or not sentences:
         return [], []
     spans = _clean_spans(doc)
-    spans = _add_missed(doc, spans)
+    spans = _add_missed(doc, _add_unseen_names(doc, spans))
     groups = _group(doc, spans)
     mentions, entities = _materialise(doc, sentences, groups)
     _attach_roles(doc, mentions, entities)
@@ -71,10 +113,111 @@ def _clean_spans(doc: Doc) -> list[tuple[int, int, str]]:
         if ent.label_ not in LABELS:
             continue
         for start, end in _split(ent):
-            start, end = _trim(doc, start, end, ent.label_)
+            label = ent.label_
+            if label != "PERSON" and start > 0 and doc[start - 1].lower_.rstrip(".") in _PERSONAL \
+                    and not _org_like(doc[start:end]):
+                label = "PERSON"  # "Mr Pellow" tagged as an organisation
+            start, end = _trim(doc, start, end, label)
             if end > start and any(ch.isalpha() for ch in doc[start:end].text):
-                out.append((start, end, ent.label_))
+                out.append((start, end, _relabel(doc[start:end], label)))
+    return _follow_orgs(doc, out)
+
+
+def _follow_orgs(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """One-word names take the label of the fuller name they shorten: a "person" that is the first word
+    of an organisation's name ("Vantor" of "Vantor Infrastructure") or the name word of a place's
+    ("Senn" of "River Senn") and of no person's name; a non-person that is a person's surname
+    ("Fontaine" of "Léa Fontaine")."""
+    generic = ORG_WORDS | FAC_LAST | LOC_FIRST | LOC_LAST | _SMALL_WORDS
+    fuller: dict[str, str] = {}
+    for s, e, lab in spans:
+        if e - s < 2 or lab == "PERSON":
+            continue
+        words = doc[s:e].text.split()
+        if lab == "ORG" and _org_like(doc[s:e]):
+            fuller.setdefault(words[0].lower(), lab)
+        elif lab in {"LOC", "FAC"}:
+            for w in words:
+                if w.lower() not in generic and w[:1].isupper():
+                    fuller.setdefault(w.lower(), lab)
+    person_words = {w.lower() for s, e, lab in spans if lab == "PERSON" and e - s >= 2
+                    for w in doc[s:e].text.split()}
+    surnames = {doc[e - 1].lower_ for s, e, lab in spans if lab == "PERSON" and e - s >= 2}
+    out = []
+    for s, e, lab in spans:
+        low = doc[s].lower_
+        if e - s == 1 and lab == "PERSON" and low in fuller and low not in person_words:
+            lab = fuller[low]
+        elif e - s == 1 and lab in {"ORG", "NORP", "PRODUCT"} and low in surnames \
+                and not _org_like(doc[s:e]):
+            lab = "PERSON"
+        out.append((s, e, lab))
     return out
+
+
+_PERSONAL = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
+
+
+def _org_like(span: Span) -> bool:
+    """A capitalised organisation word in the name ("Vantor Infrastructure", "Bank of Estmark")."""
+    return any(t.text[:1].isupper() and t.lower_ in ORG_WORDS for t in span)
+
+
+def _place_label(span: Span) -> str | None:
+    """FAC for "Colbeck Bridge", LOC for "River Senn" and "Senn Valley", else None."""
+    words = [t for t in span if t.is_alpha]
+    if len(words) < 2 or not all(t.text[:1].isupper() for t in (words[0], words[-1])):
+        return None
+    if words[0].lower_ in LOC_FIRST or words[-1].lower_ in LOC_LAST:
+        return "LOC"
+    if words[-1].lower_ in FAC_LAST:
+        return "FAC"
+    return None
+
+
+def _place_context(span: Span) -> bool:
+    """A place word alone does not outweigh a person reading ("Nathan Lane", "Michael Bay"): the name
+    must follow "the" or open with "River" / "Mount"."""
+    doc = span.doc
+    return (span.start > 0 and doc[span.start - 1].lower_ == "the") or span[0].lower_ in {"river", "mount"}
+
+
+def _relabel(span: Span, label: str) -> str:
+    """Fix the small model's usual label errors with the name's own head words and its apposition."""
+    if label in {"PERSON", "ORG", "GPE", "NORP", "FAC"}:
+        if label in {"PERSON", "FAC", "NORP"} and _org_like(span):
+            return "ORG"
+        place = _place_label(span)
+        if place is not None and not (label == "ORG" and _org_like(span)) \
+                and (label != "PERSON" or _place_context(span)):
+            return place
+    if label in {"ORG", "GPE", "NORP", "PRODUCT"} and _person_by_apposition(span):
+        return "PERSON"
+    if label == "ORG" and not _org_like(span) and _names_a_place(span):
+        return "GPE"
+    return label
+
+
+def _names_a_place(span: Span) -> bool:
+    """ "Estmark's second-largest city", "the southern district of Harrowgate"."""
+    root = span.root
+    if root.dep_ == "poss":
+        return root.head.lower_ in PLACE_NOUNS
+    return root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.lower_ in PLACE_NOUNS
+
+
+def _person_by_apposition(span: Span) -> bool:
+    """A run of capitalised proper nouns in apposition with a noun for a person ("its chief executive,
+    Anders Pellow"; "Carla Benedek, the service's chief")."""
+    if len(span) < 2 or len(span) > 4 or _org_like(span) or not all(
+            t.pos_ == "PROPN" and t.text[:1].isupper() for t in span):
+        return False
+    root = span.root
+    nouns = []
+    if root.dep_ == "appos":
+        nouns.append(root.head)
+    nouns += [c for c in root.children if c.dep_ == "appos"]
+    return any(n.pos_ == "NOUN" and n.lower_ in TITLE_WORDS | PERSON_NOUNS for n in nouns)
 
 
 def _split(ent: Span) -> list[tuple[int, int]]:
@@ -143,10 +286,44 @@ def _add_missed(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, 
     return sorted(spans + added)
 
 
+_LAST_TEXT: list = [None, ""]
+
+
+def _text(doc: Doc) -> str:
+    """The doc's text, kept for the doc being analysed (spaCy joins its tokens again on every call)."""
+    if _LAST_TEXT[0] is not doc:
+        _LAST_TEXT[0], _LAST_TEXT[1] = doc, doc.text
+    return _LAST_TEXT[1]
+
+
+def _add_unseen_names(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Names the model missed: people an apposition shows ("Mikkel Østby, general secretary of the
+    union, said") and places their own words show ("River Tarn", "Hallam Bridge")."""
+    taken = {i for s, e, _ in spans for i in range(s, e)}
+    added = []
+    i = 0
+    while i < len(doc):
+        end = i
+        while end < len(doc) and end not in taken and _name_word(doc[end]) \
+                and (end == i or "\n" not in doc[end - 1].whitespace_):
+            end += 1
+        if end > i and _person_by_apposition(doc[i:end]):
+            added.append((i, end, "PERSON"))
+        elif end > i + 1 and _place_label(doc[i:end]) is not None and _place_context(doc[i:end]):
+            added.append((i, end, _place_label(doc[i:end])))  # "the River Tarn", unseen by the model
+        i = max(end, i + 1)
+    return sorted(spans + added) if added else spans
+
+
+def _name_word(tok: Token) -> bool:
+    return tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.lower_ not in HONORIFICS \
+        and tok.lower_ not in TITLE_WORDS
+
+
 def _occurrences(doc: Doc, name: str) -> list[tuple[int, int]]:
     """Token spans whose text equals a name, ignoring case, on token boundaries."""
     out = []
-    for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", doc.text, flags=re.IGNORECASE):
+    for match in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", _text(doc), flags=re.IGNORECASE):
         span = doc.char_span(match.start(), match.end())
         if span is not None:
             out.append((span.start, span.end))
@@ -226,6 +403,9 @@ def _belongs(label: str, words: list[str], group: _Group, full: str, other: _Gro
     prefix = full_words[: len(words)] == words and len(words) < len(full_words)
     if label in {"ORG", "FAC", "LAW", "EVENT", "PRODUCT"} and other.label == label and prefix:
         return True
+    if label in {"LOC", "FAC"} and other.label in {"LOC", "FAC"} and len(words) == 1 and len(full_words) > 1 \
+            and words[0] in full_words and words[0] not in FAC_LAST | LOC_FIRST | LOC_LAST:
+        return True  # "Senn" of "River Senn"
     return _is_acronym(group, full)
 
 
@@ -335,6 +515,12 @@ def _title_before(doc: Doc, name: Span) -> str | None:
 
 
 def _phrase(doc: Doc, start: int, end: int) -> str:
-    """Text of tokens [start, end) without surrounding punctuation, determiners kept."""
+    """Text of tokens [start, end) without surrounding punctuation and a dateline, determiners kept."""
     text = doc[start:end].text if end > start else ""
-    return text.strip().strip(",;:—–-").strip()
+    return strip_dateline(text).strip().strip(",;:—–-").strip()
+
+
+def strip_dateline(text: str) -> str:
+    """Text without a leading dateline ("ALDERSUND – ", "VARENHOLT, March 10 (MPA) – ")."""
+    match = DATELINE.match(text)
+    return text[match.end():] if match else text

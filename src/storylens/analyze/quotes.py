@@ -11,6 +11,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
+from storylens.analyze.entities import PERSON_NOUNS, TITLE_WORDS, strip_dateline
 from storylens.analyze.sentences import sentence_at
 from storylens.models import LocalEntity, Mention, Quote, Sentence
 
@@ -34,6 +35,12 @@ SPEAKER_DEPS = {"nsubj"}
 # A verb is a cue when at least this share of its uses in PolNeAR train were cues (tuned on train).
 MIN_CUE_RATE = 0.15
 PARTIAL_MIN_RATE = 0.5
+PARTIAL_IN_CLAUSE_RATE = 0.4
+# "according to X", "as per X": the first word is the cue's anchor, the second the preposition.
+PREPOSITIONAL_CUES = {"according": "to", "as": "per"}
+# Verbs that put words on a thing: the quoted words after their object are the speaker's.
+NAMING_VERBS = frozenset({"call", "describe", "label", "dub", "brand", "term", "characterise",
+                          "characterize", "deem", "hail", "denounce", "dismiss"})
 
 
 @dataclass
@@ -90,6 +97,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
     quotes += _learned_quotes(doc, sentences, segments, quotes, mentions)
     quotes.sort(key=lambda q: q.start)
     _resolve_pronouns(doc, quotes, mentions, entities)
+    _resolve_roles(doc, quotes, mentions, entities)
     _continue_speakers(quotes, paragraphs)
     return quotes
 
@@ -174,9 +182,10 @@ def _cues(doc: Doc, segments: list[_Segment]) -> list[_Cue]:
     for tok in doc:
         if _in(inside, tok.idx):
             continue
-        if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+        if tok.i + 1 < len(doc) and PREPOSITIONAL_CUES.get(tok.lower_) == doc[tok.i + 1].lower_:
             cue = _according(doc, tok)
-        elif tok.pos_ in {"VERB", "AUX"} and verbs.get(tok.lemma_.lower(), 0.0) >= MIN_CUE_RATE:
+        elif tok.pos_ in {"VERB", "AUX"} and verbs.get(tok.lemma_.lower(), 0.0) >= MIN_CUE_RATE \
+                and tok.dep_ not in {"aux", "auxpass"}:
             cue = _verb_cue(doc, tok)
         else:
             cue = None
@@ -196,9 +205,17 @@ def _in(ranges: list[tuple[int, int]], char: int) -> bool:
 def _verb_cue(doc: Doc, verb: Token) -> _Cue | None:
     """A reporting verb with its subject (possibly inherited) and clausal complement."""
     subject = _subject(verb)
-    passive_participle = verb.tag_ == "VBN" and not any(c.dep_.startswith("aux") for c in verb.children)
-    if verb.dep_ in {"amod", "acl"} or passive_participle:
-        return None
+    if _misparsed_main_verb(verb):
+        subject = _np(verb.head)
+    elif (glued := _glued_to_subject(verb)) is not None:
+        # "Carla Benedek, the chief of the service, stated divers had …" read as "stated divers".
+        clause, speaker = glued
+        return _Cue(verb, verb.idx, verb.idx + len(verb.text), _np(speaker),
+                    _char_span(doc, verb.i + 1, clause.right_edge.i + 1))
+    else:
+        passive_participle = verb.tag_ == "VBN" and not any(c.dep_.startswith("aux") for c in verb.children)
+        if verb.dep_ in {"amod", "acl"} or passive_participle:
+            return None
     end = verb.idx + len(verb.text)
     cue_end_tok = verb
     for child in verb.children:
@@ -210,11 +227,42 @@ def _verb_cue(doc: Doc, verb: Token) -> _Cue | None:
     return _Cue(verb, start, end, subject, _complement(doc, verb))
 
 
+def _misparsed_main_verb(verb: Token) -> bool:
+    """ "Ruth Castellane, the analyst who …, called the estimate …": the small model reads the main verb
+    after a long apposition as a participle modifying the name."""
+    head = verb.head
+    return (verb.dep_ == "acl" and verb.tag_ in {"VBN", "VBD"} and head.ent_type_ == "PERSON"
+            and head.dep_ == "ROOT" and verb.i > 0 and verb.doc[verb.i - 1].text == ","
+            and any(c.dep_ in {"dobj", "oprd", "ccomp"} for c in verb.children))
+
+
+def _glued_to_subject(verb: Token) -> tuple[Token, Token] | None:
+    """A reporting verb after an apposition's comma that the model read as an adjective of the next
+    noun, which it then made a second subject of the reported clause: (the clause, the real speaker)."""
+    doc = verb.doc
+    noun = verb.head
+    if verb.dep_ != "amod" or verb.tag_ not in {"VBN", "VBD"} or verb.i == 0 or doc[verb.i - 1].text != ",":
+        return None
+    if noun.i != verb.i + 1 or noun.dep_ not in {"nsubj", "nsubjpass"}:
+        return None
+    clause = noun.head
+    speakers = [c for c in clause.children if c.dep_ == "nsubj" and c.i < verb.i and c.pos_ == "PROPN"]
+    return (clause, speakers[0]) if speakers else None
+
+
+def _dateline_word(tok: Token) -> bool:
+    """ "BRELLSTAD – Norland's minister … told": a parse may make the dateline a second subject."""
+    doc = tok.doc
+    starts_line = tok.i == 0 or "\n" in doc[tok.i - 1].text_with_ws
+    return tok.text.isupper() and len(tok.text) > 2 and tok.i + 1 < len(doc) \
+        and doc[tok.i + 1].text in {"–", "—", "-", "--"} and starts_line
+
+
 def _subject(verb: Token) -> Span | None:
     """The verb's subject, or its coordinated verb's, or the noun a relative clause hangs on."""
     for tok in (verb, verb.head):
         for child in tok.children:
-            if child.dep_ in SPEAKER_DEPS:
+            if child.dep_ in SPEAKER_DEPS and not _dateline_word(child):
                 if child.tag_ in {"WP", "WDT"} and tok.dep_ == "relcl":
                     return _np(tok.head)
                 return _np(child)
@@ -240,6 +288,14 @@ def _np(head: Token) -> Span:
     for tok in doc[start:head.i]:
         if "\n" in tok.text_with_ws:
             start = tok.i + 1
+    if start < head.i:
+        # "ALDERSUND – Estmark's transport minister": the dateline is not part of who spoke.
+        lead = doc[start:head.i].text
+        rest = strip_dateline(lead)
+        if rest != lead:
+            cut = doc[start].idx + len(lead) - len(rest)
+            while start < head.i and doc[start].idx < cut:
+                start += 1
     for child in head.children:
         # "A Kremlin aide on Tuesday": the time is not part of who spoke.
         if child.i > head.i and child.dep_ in {"prep", "npadvmod"} and any(
@@ -255,10 +311,17 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
     comps = [c for c in verb.children if c.dep_ in {"ccomp", "xcomp"} and c.pos_ in {"VERB", "AUX"}]
     if comps:
         comp = comps[0]
-        left = comp.left_edge.i
+        left, right = comp.left_edge.i, comp.right_edge.i
+        for other in comps[1:]:
+            # "was co-operating": a hyphenated word split into clauses of their own.
+            if other.left_edge.i == right + 1 and doc[right].whitespace_ == "":
+                right = other.right_edge.i
         while left < comp.i and doc[left].is_punct:
             left += 1
-        return _char_span(doc, left, comp.right_edge.i + 1)
+        return _char_span(doc, left, right + 1)
+    before = _content_before(doc, verb)
+    if before is not None:
+        return before
     no_mark = not any(c.dep_ == "mark" or c.tag_ == "WRB" for c in verb.children)
     if verb.dep_ in {"parataxis", "advcl"} and no_mark and verb.head.i != verb.i:
         # "The bridge, he said, will reopen": the main clause is what was said.
@@ -269,8 +332,31 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
     return None
 
 
+def _content_before(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """ "Four people died …, officials said.": a sentence-final "subject + verb" after a comma reports
+    everything before the comma (the parse may hang that on anything)."""
+    sent = verb.sent
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+    if not subjects or any(not (t.is_punct or t.is_space) for t in doc[verb.i + 1:sent.end]):
+        return None
+    comma = subjects[0].left_edge.i - 1
+    if comma - sent.start < 4 or doc[comma].text != "," or any(
+            c.i < comma for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj"}):
+        return None
+    span = _char_span(doc, sent.start, comma)
+    return None if span is None else _after_dateline(_text(doc), *span)
+
+
+def _after_dateline(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span starting a paragraph, without its dateline ("VARENHOLT, March 10 (MPA) – ")."""
+    if start > 0 and text[start - 1] != "\n":
+        return start, end
+    rest = strip_dateline(text[start:end])
+    return (end - len(rest), end) if rest and len(rest) < end - start else (start, end)
+
+
 def _according(doc: Doc, tok: Token) -> _Cue | None:
-    """ "according to X, ...": X speaks, the rest of the sentence is what was said."""
+    """ "according to X, ..." (or "as per X"): X speaks, the rest of the sentence is what was said."""
     to = doc[tok.i + 1]
     objs = [c for c in to.children if c.dep_ == "pobj"]
     if not objs:
@@ -307,7 +393,7 @@ def _direct_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment]
         pstart, pend = paragraphs[seg.paragraph]
         cue = _outermost(_cue_for_segment(doc, seg, cues, segments, pstart, pend), cues)
         kind = "partial" if _embedded(doc, seg, cue) else "direct"
-        if kind == "partial" and cue is not None and not (_said_by(doc, seg, cue) and _strong(cue)):
+        if kind == "partial" and cue is not None and not (_said_by(doc, seg, cue) and _strong(cue, seg)):
             cue = None
         if cue is None and not _speech_like(_text(doc), seg, pstart):
             continue  # scare quotes, titles, nicknames
@@ -346,10 +432,16 @@ def _cue_for_segment(doc: Doc, seg: _Segment, cues: list[_Cue], segments: list[_
     return best
 
 
-def _strong(cue: _Cue) -> bool:
-    """A verb that usually reports speech; weaker ones next to a quoted fragment mark scare quotes."""
+def _strong(cue: _Cue, seg: _Segment | None = None) -> bool:
+    """A verb that usually reports speech; weaker ones next to a quoted fragment mark scare quotes,
+    unless the fragment lies inside the clause the verb reports ("recommends that … “pending …”")."""
     lemma = cue.verb.lemma_.lower()
-    return cue.verb.lower_ == "according" or reporting_verbs().get(lemma, 0.0) >= PARTIAL_MIN_RATE
+    rate = reporting_verbs().get(lemma, 0.0)
+    if cue.verb.lower_ in PREPOSITIONAL_CUES or rate >= PARTIAL_MIN_RATE:
+        return True
+    inside = seg is not None and cue.content is not None and cue.content[0] <= seg.start \
+        and seg.end <= cue.content[1] + 1
+    return inside and rate >= PARTIAL_IN_CLAUSE_RATE
 
 
 def _outermost(cue: _Cue | None, cues: list[_Cue]) -> _Cue | None:
@@ -365,14 +457,23 @@ def _outermost(cue: _Cue | None, cues: list[_Cue]) -> _Cue | None:
 
 def _said_by(doc: Doc, seg: _Segment, cue: _Cue) -> bool:
     """A quoted fragment is in the cue's complement, not its object ("announced a “no limits” pact")."""
-    if cue.verb.lower_ == "according":
+    if cue.verb.lower_ in PREPOSITIONAL_CUES:
         return True
     span = doc.char_span(seg.start, seg.end, alignment_mode="expand")
+    naming = cue.verb.lemma_.lower() in NAMING_VERBS
+    if naming and span.start > cue.verb.i and all(
+            t.is_punct for t in doc[cue.verb.right_edge.i + 1:span.start]):
+        return True  # right after the named thing, however the parse hung the quoted words
     for tok in span:
         path = [tok, *tok.ancestors]
         if cue.verb in path:
             child = path[path.index(cue.verb) - 1] if path.index(cue.verb) else cue.verb
             if child.dep_ not in {"dobj", "nsubj", "nsubjpass", "npadvmod", "dative", "attr"}:
+                return True
+            quoted_object = span.start <= child.i < span.end
+            if child.dep_ == "dobj" and (naming and tok.i > child.i or quoted_object):
+                # "called the plan “a sticking plaster”", "called claims … “completely false”", and a
+                # quoted object itself: "describes “progressive cracking”" (not "a “no limits” pact").
                 return True
     return False
 
@@ -424,7 +525,7 @@ def _attach(doc: Doc, quote: Quote, cue: _Cue, mentions: list[Mention]) -> None:
     if subject is None:
         quote.confidence = 0.4
         return
-    named = _mention_in(subject, mentions) or _alias_in(subject, mentions)
+    named = _mention_in(subject, mentions) or _alias_in(subject, mentions) or _appositive(subject, mentions)
     if named is not None:
         quote.speaker, quote.speaker_start, quote.speaker_end = named.text, named.start, named.end
         quote.speaker_key, quote.speaker_via = named.key, "name"
@@ -452,6 +553,18 @@ def _mention_in(subject: Span, mentions: list[Mention]) -> Mention | None:
     people = [m for m in inside if m.label == "PERSON"]
     if people and (root.dep_ == "appos" or root.pos_ in {"PROPN", "NOUN"} and _before_name(root, people[0])):
         return people[0]
+    return None
+
+
+def _appositive(subject: Span, mentions: list[Mention]) -> Mention | None:
+    """The name in apposition to a nominal speaker: "Its chief executive, Anders Pellow, said"."""
+    root = subject.root
+    for child in root.children:
+        if child.dep_ != "appos" or child.i < root.i:
+            continue
+        for m in mentions:
+            if m.label in {"PERSON", "ORG"} and m.start <= child.idx < m.end:
+                return m
     return None
 
 
@@ -500,7 +613,7 @@ def _indirect_quotes(doc: Doc, sentences: list[Sentence], cues: list[_Cue], dire
         span = _in_line(_text(doc), cue.content, cue.start)
         if span is None:
             continue
-        start, end = span
+        start, end = _after_dateline(_text(doc), *span)
         if _covered(start, end, [(q.start, q.end) for q in direct if q.kind == "direct"]) >= 0.6:
             continue  # the direct quote already carries this cue
         if any(s.start <= start and end <= s.end for s in segments):
@@ -509,11 +622,34 @@ def _indirect_quotes(doc: Doc, sentences: list[Sentence], cues: list[_Cue], dire
             continue
         if _rule_rejected(doc, cue):
             continue
-        quote = Quote(start=start, end=end, text=_text(doc)[start:end], kind="indirect",
-                      sentence=sentence_at(sentences, start))
-        _attach(doc, quote, cue, mentions)
-        out.append(quote)
+        for part_start, part_end in _that_clauses(doc, cue, start, end):
+            quote = Quote(start=part_start, end=part_end, text=_text(doc)[part_start:part_end],
+                          kind="indirect", sentence=sentence_at(sentences, part_start))
+            _attach(doc, quote, cue, mentions)
+            out.append(quote)
     return out
+
+
+def _that_clauses(doc: Doc, cue: _Cue, start: int, end: int) -> list[tuple[int, int]]:
+    """ "said A and that B": two statements, each its own quote (one clause when there is no second
+    "that")."""
+    comps = [c for c in cue.verb.children if c.dep_ == "ccomp" and start <= c.idx < end]
+    if not comps:
+        return [(start, end)]
+    cuts = []
+    for conj in comps[0].children:
+        first = conj.left_edge
+        if conj.dep_ == "conj" and first.lower_ == "that" and first.i > 0 and doc[first.i - 1].dep_ == "cc" \
+                and start < doc[first.i - 1].idx and first.idx < end:
+            cuts.append(first.i)
+    parts, left = [], start
+    for i in cuts:
+        piece = _char_span(doc, doc.char_span(left, end, alignment_mode="expand").start, i - 1)
+        if piece is not None:
+            parts.append((max(piece[0], left), piece[1]))
+        left = doc[i].idx
+    parts.append((left, end))
+    return [p for p in parts if len(_text(doc)[p[0]:p[1]].split()) >= 3]
 
 
 # -- attributions found by the learned classifier -------------------------------------------------
@@ -688,7 +824,7 @@ def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment
     scored = [(candidate_score(doc, cand), cand) for cand in candidates(doc, quoted)]
     # The likeliest reading of each verb first: one content per cue.
     for score, cand in sorted([sc for sc in scored if sc[0] >= threshold], key=lambda sc: -sc[0]):
-        start, end = cand.content
+        start, end = _after_dateline(_text(doc), *_with_object_and_charge(doc, cand))
         if cand.verb.idx in taken or _covered(start, end, spans) >= 0.5:
             continue
         quote = Quote(start=start, end=end, text=_text(doc)[start:end], kind="indirect",
@@ -700,6 +836,22 @@ def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment
         spans.append((start, end))
         out.append(quote)
     return out
+
+
+def _with_object_and_charge(doc: Doc, cand: Candidate) -> tuple[int, int]:
+    """ "accused the government of ignoring warnings", "praised her for …": the object and the "of" /
+    "for" phrase after it are one content, as PolNeAR marks them."""
+    start, end = cand.content
+    verb = cand.verb
+    objs = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in {"of", "for"}]
+    if not objs or not preps or cand.rel not in {"dobj", "prep:of", "prep:for"}:
+        return start, end
+    obj, prep = objs[0], preps[0]
+    if prep.i != obj.right_edge.i + 1:
+        return start, end
+    span = _in_line(_text(doc), _char_span(doc, obj.left_edge.i, prep.right_edge.i + 1), verb.idx)
+    return span if span is not None else (start, end)
 
 
 _COLON_LINE = re.compile(r"([A-Z][\w.'’ -]{0,40}?):[ \t]+(?=\S)")
@@ -749,7 +901,7 @@ def _covered(start: int, end: int, spans: list[tuple[int, int]]) -> float:
 def _rule_rejected(doc: Doc, cue: _Cue) -> bool:
     """The classifier finds the rule's reported clause very unlikely to be an attribution."""
     model = classifier()
-    if model is None or cue.content is None or cue.verb.lower_ == "according":
+    if model is None or cue.content is None or cue.verb.lower_ in PREPOSITIONAL_CUES:
         return False
     comps = [c for c in cue.verb.children if c.dep_ in {"ccomp", "xcomp"}]
     rel = comps[0].dep_ if comps else "ccomp"
@@ -761,11 +913,13 @@ def _rule_rejected(doc: Doc, cue: _Cue) -> bool:
 
 def _resolve_pronouns(doc: Doc, quotes: list[Quote], mentions: list[Mention],
                       entities: list[LocalEntity]) -> None:
-    """ "he said" → the last compatible person named outside quoted text before the quote."""
+    """ "he said" → the last compatible person named outside quoted text before the quote, preferring
+    the subject of that sentence ("Østby is due to meet Helena Marsk. He said …" → Østby)."""
     gender = _genders(doc, mentions)
     quoted = [(q.start, q.end) for q in quotes]
     people = [m for m in mentions if m.label == "PERSON" and not _in(quoted, m.start)]
     orgs = [m for m in mentions if m.label in {"ORG", "GPE", "NORP"} and not _in(quoted, m.start)]
+    subjects = {m.start for m in people if _is_subject(doc, m)}
     for quote in quotes:
         if quote.speaker_via != "pronoun" or quote.speaker is None:
             continue
@@ -773,9 +927,9 @@ def _resolve_pronouns(doc: Doc, quotes: list[Quote], mentions: list[Mention],
         anchor = min(quote.start, quote.speaker_start or quote.start)
         want = "m" if pron in MALE else "f" if pron in FEMALE else None
         if pron in MALE | FEMALE:
-            target = _last_compatible(people, anchor, want, gender)
+            target = _last_compatible(people, anchor, want, gender, subjects)
         elif pron in {"it", "they"}:
-            target = _last_compatible(orgs, anchor, None, gender)
+            target = _last_compatible(orgs, anchor, None, gender, set())
         else:
             target = None
         if target is None:
@@ -786,28 +940,92 @@ def _resolve_pronouns(doc: Doc, quotes: list[Quote], mentions: list[Mention],
         quote.confidence = round(quote.confidence * 0.95, 2)
 
 
-def _genders(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
-    """Gender from titles: "Mr Xi" → male, "Ms Marsk" → female."""
-    out: dict[str, str] = {}
+_ROLE_WORDS = TITLE_WORDS | PERSON_NOUNS
+_DEFINITE = re.compile(r"^(?:the|its|his|her|their|[\w-]+['’]s)\s+(?:[\w-]+\s+){0,3}([\w-]+)$",
+                       re.IGNORECASE)
+
+
+def _resolve_roles(doc: Doc, quotes: list[Quote], mentions: list[Mention],
+                   entities: list[LocalEntity]) -> None:
+    """ "the minister said" → the one person named earlier with that role ("Transport Minister Helena
+    Marsk"); the speaker stays the nominal phrase, its key is the person."""
+    people = {e.key: e for e in entities if e.label == "PERSON" and e.roles}
+    if not people:
+        return
+    first_seen: dict[str, int] = {}
     for m in mentions:
-        if m.label != "PERSON":
+        if m.key in people:
+            first_seen.setdefault(m.key, m.start)
+    for quote in quotes:
+        if quote.speaker_via != "nominal" or quote.speaker_key or not quote.speaker:
             continue
+        match = _DEFINITE.match(quote.speaker.strip())
+        if match is None or match.group(1).lower() not in _ROLE_WORDS:
+            continue
+        words = {w.lower().strip("’'") for w in quote.speaker.split()[1:]}
+        head = match.group(1).lower()
+        anchor = quote.speaker_start if quote.speaker_start is not None else quote.start
+        scored = []
+        for key, entity in people.items():
+            if first_seen.get(key, anchor) >= anchor:
+                continue
+            role_words = {w.lower().strip(",.’'") for role in entity.roles for w in role.split()}
+            if head in role_words:
+                scored.append((len(words & role_words), key))
+        scored.sort(reverse=True)
+        if len(scored) == 1 or len(scored) > 1 and scored[0][0] > scored[1][0]:
+            quote.speaker_key = scored[0][1]
+            quote.confidence = round(quote.confidence * 0.9, 2)
+
+
+def _mention_root(doc: Doc, m: Mention) -> Token | None:
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _is_subject(doc: Doc, m: Mention) -> bool:
+    root = _mention_root(doc, m)
+    return root is not None and root.dep_ in {"nsubj", "nsubjpass"}
+
+
+def _genders(doc: Doc, mentions: list[Mention]) -> dict[str, str]:
+    """Gender from titles ("Mr Xi" → male, "Ms Marsk" → female), else from a possessive in the clause
+    the person is the subject of ("Mikkel Østby … said his members" → male)."""
+    out: dict[str, str] = {}
+    people = [m for m in mentions if m.label == "PERSON"]
+    for m in people:
         before = _text(doc)[max(0, m.start - 6):m.start].split()
         word = before[-1].lower().rstrip(".") if before else ""
         if word == "mr":
             out.setdefault(m.key, "m")
         elif word in {"ms", "mrs", "miss"}:
             out.setdefault(m.key, "f")
+    starts = sorted(m.start for m in people)
+    for m in people:
+        root = _mention_root(doc, m)
+        if m.key in out or root is None or root.dep_ != "nsubj":
+            continue
+        later = [s for s in starts if s > m.start]
+        limit = later[0] if later else len(_text(doc))
+        for tok in root.head.subtree:
+            if tok.i > root.i and tok.idx < limit and tok.tag_ == "PRP$" and tok.lower_ in {"his", "her"}:
+                out[m.key] = "m" if tok.lower_ == "his" else "f"
+                break
     return out
 
 
 def _last_compatible(candidates: list[Mention], anchor: int, want: str | None,
-                     gender: dict[str, str]) -> Mention | None:
+                     gender: dict[str, str], subjects: set[int]) -> Mention | None:
     before = [m for m in candidates if m.end <= anchor]
-    for m in reversed(before):
-        if want is None or gender.get(m.key, want) == want:
-            return m
-    return before[-1] if before else None
+    fits = [m for m in before if want is None or gender.get(m.key, want) == want]
+    if not fits:
+        return before[-1] if before else None
+    last = fits[-1]
+    if last.start not in subjects:
+        same = [m for m in fits if m.sentence == last.sentence and m.start in subjects]
+        if same:
+            return same[-1]
+    return last
 
 
 def _continue_speakers(quotes: list[Quote], paragraphs: list[tuple[int, int]]) -> None:
