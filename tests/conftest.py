@@ -46,9 +46,11 @@ def nlp():
 
 def body(path: Path) -> str:
     """A .txt article's body as storylens stores it: the text after its first non-empty line."""
+    from storylens.ingest.normalize import clean_text
+
     lines = path.read_text(encoding="utf-8").splitlines()
     first = next(i for i, line in enumerate(lines) if line.strip())
-    return "\n".join(lines[first + 1:]).strip()
+    return clean_text("\n".join(lines[first + 1:]))
 
 
 def corpus_article(source: str) -> tuple[str, str | None]:

@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import shared_path
+from conftest import SEED_TELEGRAPH, SEED_TOI, body, shared_path
 
 pytest.importorskip("spacy")
 
 from storylens.analyze.entities import find_entities  # noqa: E402
-from storylens.analyze.nlp import ModelMissing, english  # noqa: E402
 from storylens.analyze.sentences import split_sentences  # noqa: E402
-
-TOI = "000_49581dc15134e57e.txt"
-TELEGRAPH = "003_38ba1ae5451041f6.txt"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    try:
-        return english()
-    except ModelMissing as exc:
-        pytest.skip(str(exc))
-
-
-def body(raw: str) -> str:
-    """The stored body: lines after the first non-empty line (the title), stripped."""
-    lines = raw.splitlines()
-    first = next(i for i, line in enumerate(lines) if line.strip())
-    return "\n".join(line.strip() for line in lines[first + 1:]).strip()
 
 
 def analyse(nlp, text: str):
@@ -38,7 +19,7 @@ def analyse(nlp, text: str):
 
 
 def seed(nlp, name: str):
-    return analyse(nlp, body(shared_path("seeds", name).read_text(encoding="utf-8")))
+    return analyse(nlp, body(shared_path("seeds", name)))
 
 
 def by_key(entities):
@@ -46,7 +27,7 @@ def by_key(entities):
 
 
 def test_toi_people_merged_and_cleaned(nlp):
-    doc, _, mentions, entities = seed(nlp, TOI)
+    doc, _, mentions, entities = seed(nlp, SEED_TOI)
     keys = by_key(entities)
     assert keys["Xi Jinping"].label == "PERSON"
     assert "Xi" in keys["Xi Jinping"].aliases
@@ -63,7 +44,7 @@ def test_toi_people_merged_and_cleaned(nlp):
 
 
 def test_toi_roles(nlp):
-    _, _, _, entities = seed(nlp, TOI)
+    _, _, _, entities = seed(nlp, SEED_TOI)
     keys = by_key(entities)
     assert any("senior research scientist at CNA" in r for r in keys["Elizabeth Vishnik"].roles)
     assert any("number three official" in r for r in keys["Li Zhanshu"].roles)
@@ -72,7 +53,7 @@ def test_toi_roles(nlp):
 
 
 def test_telegraph_variants(nlp):
-    _, sentences, mentions, entities = seed(nlp, TELEGRAPH)
+    _, sentences, mentions, entities = seed(nlp, SEED_TELEGRAPH)
     keys = by_key(entities)
     assert "Xi" in keys["Xi Jinping"].aliases
     assert sum(1 for m in mentions if m.key == "Xi Jinping") >= 5

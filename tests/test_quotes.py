@@ -3,36 +3,17 @@
 from __future__ import annotations
 
 import difflib
-import json
 
 import pytest
-from conftest import EXAMPLES, shared_path
+from conftest import SEED_TELEGRAPH, SEED_TOI, body, corpus_article, expected, shared_path
 
 pytest.importorskip("spacy")
 
 from storylens.analyze.entities import find_entities  # noqa: E402
-from storylens.analyze.nlp import ModelMissing, english  # noqa: E402
 from storylens.analyze.quotes import find_quotes  # noqa: E402
 from storylens.analyze.sentences import split_sentences  # noqa: E402
 
-TOI = "000_49581dc15134e57e.txt"
-TELEGRAPH = "003_38ba1ae5451041f6.txt"
 CORPUS_THRESHOLD = 0.99  # share found with the right speaker and kind; measured 125/126 = 0.992
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    try:
-        return english()
-    except ModelMissing as exc:
-        pytest.skip(str(exc))
-
-
-def body(raw: str) -> str:
-    """The stored body: lines after the first non-empty line (the title), stripped."""
-    lines = raw.splitlines()
-    first = next(i for i, line in enumerate(lines) if line.strip())
-    return "\n".join(line.strip() for line in lines[first + 1:]).strip()
 
 
 def quotes_of(nlp, text: str):
@@ -43,7 +24,7 @@ def quotes_of(nlp, text: str):
 
 
 def seed(nlp, name: str):
-    return quotes_of(nlp, body(shared_path("seeds", name).read_text(encoding="utf-8")))
+    return quotes_of(nlp, body(shared_path("seeds", name)))
 
 
 def one(quotes, starts: str):
@@ -53,7 +34,7 @@ def one(quotes, starts: str):
 
 
 def test_toi_vishnik_twice_second_via_he(nlp):
-    quotes = seed(nlp, TOI)
+    quotes = seed(nlp, SEED_TOI)
     first = one(quotes, "Chinese officials talk about")
     assert (first.kind, first.speaker_key, first.speaker_via, first.cue) == (
         "direct", "Elizabeth Vishnik", "name", "said")
@@ -63,7 +44,7 @@ def test_toi_vishnik_twice_second_via_he(nlp):
 
 
 def test_toi_hsiao_direct_and_indirect(nlp):
-    quotes = seed(nlp, TOI)
+    quotes = seed(nlp, SEED_TOI)
     indirect = one(quotes, "China has many ways")
     assert (indirect.kind, indirect.speaker_key, indirect.cue) == ("indirect", "Amanda Hsiao", "said")
     assert one(quotes, "This includes using").speaker_key == "Amanda Hsiao"  # "she said"
@@ -73,12 +54,12 @@ def test_toi_hsiao_direct_and_indirect(nlp):
 
 
 def test_toi_li_zhanshu_partial(nlp):
-    quote = one(seed(nlp, TOI), "fully understands the need")
+    quote = one(seed(nlp, SEED_TOI), "fully understands the need")
     assert (quote.kind, quote.speaker_key, quote.cue) == ("partial", "Li Zhanshu", "told")
 
 
 def test_telegraph_galeotti_and_continuation(nlp):
-    quotes = seed(nlp, TELEGRAPH)
+    quotes = seed(nlp, SEED_TELEGRAPH)
     first = one(quotes, "The Russians are now fully aware")
     assert (first.kind, first.speaker_key, first.cue) == ("direct", "Mark Galeotti", "told The Telegraph")
     assert first.cue_start is not None and first.speaker_start is not None
@@ -88,7 +69,7 @@ def test_telegraph_galeotti_and_continuation(nlp):
 
 
 def test_telegraph_nominal_speakers(nlp):
-    quotes = seed(nlp, TELEGRAPH)
+    quotes = seed(nlp, SEED_TELEGRAPH)
     aide = one(quotes, "clearly understands the reasons")
     assert (aide.kind, aide.speaker, aide.speaker_key, aide.speaker_via) == (
         "partial", "A Kremlin aide", None, "nominal")
@@ -98,12 +79,12 @@ def test_telegraph_nominal_speakers(nlp):
 
 
 def test_scare_quotes_are_not_quotes(nlp):
-    quotes = seed(nlp, TELEGRAPH)
+    quotes = seed(nlp, SEED_TELEGRAPH)
     assert not any(q.text.startswith("Dictators") or q.text == "no limits" for q in quotes)
 
 
 def test_offsets_and_confidence(nlp):
-    text = body(shared_path("seeds", TOI).read_text(encoding="utf-8"))
+    text = body(shared_path("seeds", SEED_TOI))
     for q in quotes_of(nlp, text):
         assert text[q.start:q.end] == q.text
         assert 0.0 <= q.confidence <= 1.0
@@ -137,26 +118,6 @@ def test_degenerate_text(nlp, text):
 
 # -- the sample corpus ------------------------------------------------------------------------
 
-def corpus_texts() -> dict[str, str]:
-    """Bodies of the sample corpus by source name, as storylens stores them."""
-    trafilatura = pytest.importorskip("trafilatura")
-    corpus = EXAMPLES / "corpus"
-    texts: dict[str, str] = {}
-    for path in sorted(corpus.iterdir()):
-        if path.suffix == ".txt":
-            texts[path.name] = body(path.read_text(encoding="utf-8"))
-        elif path.suffix == ".jsonl":
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    record = json.loads(line)
-                    texts[f"{path.name}#{record['id']}"] = record["text"]
-        elif path.suffix == ".html":
-            extracted = trafilatura.bare_extraction(path.read_text(encoding="utf-8"), with_metadata=True)
-            lines = [line.strip() for line in extracted.text.split("\n") if line.strip()]
-            texts[path.name] = "\n\n".join(lines)
-    return texts
-
-
 def _matches(quote, expected: dict) -> bool:
     if quote.kind != expected["kind"]:
         return False
@@ -177,13 +138,12 @@ def _matches(quote, expected: dict) -> bool:
 
 
 def test_sample_corpus_expected_quotes(nlp):
-    expected = json.loads((EXAMPLES / "expected.json").read_text(encoding="utf-8"))["quotes"]
-    texts = corpus_texts()
+    wanted = expected()["quotes"]
     found, missed = 0, []
     cache = {}
-    for item in expected:
+    for item in wanted:
         if item["source"] not in cache:
-            cache[item["source"]] = quotes_of(nlp, texts[item["source"]])
+            cache[item["source"]] = quotes_of(nlp, corpus_article(item["source"])[0])
         quotes = cache[item["source"]]
         hits = [q for q in quotes if q.text.startswith(item["text_starts"]) or
                 item["text_starts"] in q.text[:len(item["text_starts"]) + 40]]
@@ -192,7 +152,7 @@ def test_sample_corpus_expected_quotes(nlp):
         else:
             missed.append((item["source"], item["text_starts"], item["speaker"], item["kind"],
                            [(q.kind, q.speaker_key, q.speaker) for q in hits]))
-    share = found / len(expected)
+    share = found / len(wanted)
     assert share >= CORPUS_THRESHOLD, f"{share:.2f} found; missed: " + "\n".join(map(str, missed))
 
 
@@ -229,7 +189,7 @@ def test_learned_attribution_of_a_poll(nlp):
 
 
 def test_quotes_stay_inside_their_paragraph(nlp):
-    for name in (TOI, TELEGRAPH):
+    for name in (SEED_TOI, SEED_TELEGRAPH):
         assert all("\n" not in q.text for q in seed(nlp, name))
 
 
