@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from conftest import corpus_article
 from conftest import expected as expected_results
@@ -14,6 +15,7 @@ from storylens.stories import (
     CopyLink,
     Signature,
     compare,
+    exact_copies,
     lineage,
     signatures_of,
     voices,
@@ -69,6 +71,15 @@ def test_exact_copy_and_exact_from_the_caller(signatures):
     assert compare(signatures[WIRE], told).kind == "exact"
 
 
+def test_appearances_of_one_text_link_from_the_earliest():
+    sightings = [("courier", "2026-03-10T08:30:00Z"), ("wire", "2026-03-10T05:40:00Z"), ("blog", None)]
+    assert exact_copies(sightings) == [
+        CopyLink("wire", "courier", "exact", 1.0, 1.0, "dated"),
+        CopyLink("wire", "blog", "exact", 1.0, 1.0, "unknown")]
+    assert exact_copies([("a", None), ("b", None)]) == [CopyLink("a", "b", "exact", 1.0, 1.0, "unknown")]
+    assert exact_copies([("a", None)]) == []
+
+
 def test_direction_follows_dates_not_insertion_order(signatures):
     detector = CopyDetector()
     assert detector.add(signatures[REWRITE]) == []
@@ -77,11 +88,16 @@ def test_direction_follows_dates_not_insertion_order(signatures):
 
 
 def test_unknown_direction_without_both_dates(signatures):
-    for wire_date in (None, signatures[WIRE].published):
+    wire = signatures[WIRE].published  # 2026-03-10T05:40:00Z
+    for edited_date, wire_date in [(None, None), (None, wire), ("2026-03-10", wire)]:  # a bare date: same day
         detector = CopyDetector()
-        detector.add(_dated(signatures[EDITED], None))  # stored first
+        detector.add(_dated(signatures[EDITED], edited_date))  # stored first
         [link] = detector.add(_dated(signatures[WIRE], wire_date))
         assert (link.earlier, link.later, link.direction) == (EDITED, WIRE, "unknown")
+    detector = CopyDetector()
+    detector.add(_dated(signatures[EDITED], "2026-03-11"))
+    [link] = detector.add(signatures[WIRE])
+    assert (link.earlier, link.later, link.direction) == (WIRE, EDITED, "dated")
 
 
 def test_independent_reports_of_one_event_are_not_linked(signatures):
@@ -121,6 +137,17 @@ def test_candidates_with_spans_and_embeddings_skip_the_splitter(signatures):
                                          embeddings=signatures[WIRE].sentences[:2].astype("float32"))])
     assert len(sig.sentences) == 2 and not sig.quoted.any()
     assert sentence_spans("Mr. Steele said so. He left.\nNew line") == [(0, 19), (20, 28), (29, 37)]
+    with pytest.raises(ValueError):  # embeddings without the spans they embed
+        signatures_of([CopyCandidate("b", text, embeddings=signatures[WIRE].sentences[:2])])
+
+
+def test_removed_articles_are_no_longer_linked(signatures):
+    detector = CopyDetector()
+    detector.load([signatures[WIRE], signatures[EXACT], signatures[INDEPENDENT[0]]])
+    detector.remove(WIRE)
+    detector.remove(INDEPENDENT[0])
+    assert WIRE not in detector and len(detector) == 1
+    assert {link.earlier for link in detector.add(signatures[EDITED])} == {EXACT}
 
 
 def test_sample_corpus_copies_found_exactly_in_any_order(signatures, expected):
@@ -133,3 +160,17 @@ def test_sample_corpus_copies_found_exactly_in_any_order(signatures, expected):
         assert all(link.direction == "dated" for link in tree)
         families = [sorted(g) for g in voices(order, links) if len(g) > 1]
         assert families == [sorted(f) for f in expected["copy_families"]]
+
+
+def test_shared_quotes_alone_do_not_make_a_rewrite():
+    # Two outlets quoting the same five sentences, each telling the rest in its own words.
+    basis = np.eye(384, dtype=np.float16)
+    quoted = np.array([True] * 5 + [False] * 3)
+
+    def report(key: str, own: int) -> Signature:
+        vectors = np.vstack([basis[:5], basis[own:own + 3]])
+        return Signature(key, None, None, key, np.array([], dtype=np.uint64),
+                         np.zeros(128, dtype=np.uint64), vectors, quoted)
+
+    assert compare(report("a", 10), report("b", 20)) is None
+    assert compare(report("a", 10), report("b", 10)).kind == "rewrite"  # own words aligned too
