@@ -62,7 +62,7 @@ def test_article_page_metadata(ws, tmp_path):
     [article] = ws.articles()
     assert article.title == "Ferry strike leaves island cut off for a third day"
     assert article.byline == "Maria Okafor"
-    assert article.published == "2025-06-04"
+    assert article.published == "2025-06-04T06:15:00+00:00"  # the page's own time, not just the day
     assert article.outlet == "The Daily Lantern"  # og:site_name
     assert article.url == "https://dailylantern.example/news/2025/06/04/ferry-strike-skarholm"
     assert article.language == "en"  # <html lang="en-GB">

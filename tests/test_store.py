@@ -130,3 +130,20 @@ def test_appearance_without_url_is_recorded_once(tmp_path):
     assert store.add_article(copy).appearance
     assert not store.add_article(copy).appearance
     assert [a["outlet"] for a in store.appearances(copy.id)] == ["Courier"]
+
+
+def test_the_earliest_publication_of_a_text_is_the_article(tmp_path):
+    store = SQLiteStore(tmp_path / "s.db")
+    copy = build_article(Draft(source="copy.html", text=TEXT, outlet="Courier", title="Copy",
+                               published="2026-03-10T08:30:00Z"), {})
+    wire = build_article(Draft(source="wire.jsonl:1", text=TEXT, outlet="Wire", title="Wire",
+                               published="2026-03-10T05:40:00Z"), {})
+    store.add_article(copy)
+    assert store.add_article(wire).appearance
+    article = store.get_article(copy.id)
+    assert (article.outlet, article.title, article.source) == ("Wire", "Wire", "wire.jsonl:1")
+    assert [(a["outlet"], a["title"]) for a in store.appearances(copy.id)] == [("Courier", "Copy")]
+    assert store.search("Wire")[0].article.id == copy.id  # the search index follows the title
+    # Ingesting either again changes nothing.
+    assert not store.add_article(wire).appearance and not store.add_article(copy).appearance
+    assert len(store.appearances(copy.id)) == 1

@@ -241,3 +241,21 @@ class Entity:
     def to_dict(self) -> dict[str, Any]:
         """The entity as a JSON-ready dict."""
         return asdict(self)
+
+
+# -- Copies (stage 4) --------------------------------------------------------------------------
+
+CopyKind = Literal["exact", "near_duplicate", "rewrite"]
+Direction = Literal["dated", "unknown"]
+
+
+@dataclass(frozen=True)
+class CopyLink:
+    """`later` copies (or rewrites) `earlier`; `share` is the fraction of `later` taken from `earlier`."""
+
+    earlier: str
+    later: str
+    kind: CopyKind
+    score: float  # exact 1.0; near-duplicate: shingle Jaccard; rewrite: mean cosine of aligned sentences
+    share: float  # of the later article: shingles (near-duplicate) or sentences (rewrite) from the earlier
+    direction: Direction  # "dated": by publication dates; "unknown": insertion order, dates missing or equal

@@ -8,7 +8,7 @@ from typing import Any
 
 from storylens.config import IngestOptions, default_db_path
 from storylens.ingest.pipeline import Ingestor, Job, plan
-from storylens.models import Analysis, Article, Entity, IngestReport, Outcome, Quote
+from storylens.models import Analysis, Article, CopyLink, Entity, IngestReport, Outcome, Quote
 from storylens.store import SearchHit, Store, open_store
 
 
@@ -77,6 +77,22 @@ class Workspace:
             return articles
         done = self.store.analysed_versions()
         return [a for a in articles if done.get(a.id) != ANALYSIS_VERSION]
+
+    def detect_copies(
+        self, ids: Iterable[str] | None = None, on_done: Callable[[Article], None] | None = None
+    ) -> list[CopyLink]:
+        """Find copies and rewrites among the given articles (default: all) and stored ones."""
+        from storylens.stories.pipeline import detect_copies
+
+        articles = [self.article(i) for i in ids] if ids is not None else self.articles()
+        return detect_copies(self.store, articles, on_done=on_done)
+
+    def copy_sources(self) -> dict[str, CopyLink]:
+        """Each copied article's best source (its lineage link), by the copy's article id."""
+        from storylens.stories.copies import lineage
+
+        published = {a.id: a.published for a in self.articles(include_superseded=True)}
+        return {link.later: link for link in lineage(self.store.copy_links(), published)}
 
     def analysis(self, id_or_prefix: str) -> Analysis | None:
         """The stored analysis of an article, or None."""

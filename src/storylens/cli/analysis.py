@@ -6,12 +6,21 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from storylens.cli.app import DbOption, JsonOption, WorkersOption, app, err, open_workspace, out, print_json
-from storylens.models import Analysis
+from storylens.cli.app import (
+    DbOption,
+    JsonOption,
+    WorkersOption,
+    app,
+    err,
+    open_workspace,
+    out,
+    print_json,
+    progress_bar,
+)
+from storylens.models import Analysis, CopyLink
 from storylens.workspace import Workspace
 
 
@@ -21,10 +30,7 @@ def run_analysis(ws: Workspace, ids: list[str] | None, workers: int | None, quie
     from storylens.analyze.nlp import ModelMissing
 
     todo = ws.pending_analysis(ids, redo=redo)
-    with Progress(
-        TextColumn("[bold]analyse"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=quiet or not err.is_terminal,
-    ) as progress:
+    with progress_bar("analyse", quiet) as progress:
         task = progress.add_task("", total=len(todo))
         try:
             done = ws.analyze([a.id for a in todo], redo=True, workers=workers,
@@ -42,6 +48,26 @@ def run_analysis(ws: Workspace, ids: list[str] | None, workers: int | None, quie
     return done
 
 
+def run_copies(ws: Workspace, ids: list[str] | None, quiet: bool) -> list[CopyLink]:
+    """Find copies and rewrites with a progress bar; a missing model is reported, not raised."""
+    from storylens.analyze.nlp import ModelMissing
+
+    articles = [ws.article(i) for i in ids] if ids is not None else ws.articles()
+    with progress_bar("copies", quiet) as progress:
+        task = progress.add_task("", total=len(articles))
+        try:
+            links = ws.detect_copies([a.id for a in articles],
+                                     on_done=lambda _: progress.update(task, advance=1))
+        except ModelMissing as exc:
+            err.print(Text(f"copy detection skipped: {exc}", style="yellow"))
+            return []
+    if links and not quiet:
+        kinds = ", ".join(f"{sum(k.kind == kind for k in links)} {kind.replace('_', '-')}"
+                          for kind in ("near_duplicate", "rewrite") if any(k.kind == kind for k in links))
+        err.print(f"copies found: {kinds}")
+    return links
+
+
 
 
 @app.command()
@@ -56,6 +82,7 @@ def analyze(
     """Analyse stored articles: sentences, entities, quotes, quantities, dates; link entities."""
     with open_workspace(db) as ws:
         done = run_analysis(ws, ids, workers, quiet=as_json, redo=redo)
+        run_copies(ws, ids, quiet=as_json)
     if as_json:
         print_json([{"article_id": a.article_id, "skipped": a.skipped, "sentences": len(a.sentences),
                      "entities": len(a.entities), "quotes": len(a.quotes),

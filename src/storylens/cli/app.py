@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from storylens import __version__
@@ -41,6 +42,14 @@ def open_workspace(db: Path | None) -> Workspace:
     except StorylensError as exc:
         err.print(Text(f"error: {exc}", style="red"))
         raise typer.Exit(2) from exc
+
+
+def progress_bar(label: str, quiet: bool = False, detail: bool = False) -> Progress:
+    """A Rich progress bar on stderr, hidden for --json and when stderr is not a terminal."""
+    columns = [TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    if detail:
+        columns.append(TextColumn("{task.description}"))
+    return Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal)
 
 
 def print_json(data: Any) -> None:

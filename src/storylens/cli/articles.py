@@ -20,13 +20,17 @@ from storylens.cli.app import (
     print_json,
 )
 from storylens.errors import StorylensError
-from storylens.models import Article
+from storylens.models import Article, CopyLink
 
 
 def _article_row(a: Article) -> dict[str, Any]:
     data = a.to_dict(with_text=False)
     return {k: data[k] for k in ("id", "title", "outlet", "published", "url", "language",
                                  "words", "source", "external_id", "previous_id")}
+
+
+def _copy_of(link: CopyLink | None) -> dict[str, str] | None:
+    return {"id": link.earlier, "kind": link.kind} if link else None
 
 
 @app.command()
@@ -43,8 +47,9 @@ def articles(
     with open_workspace(db) as ws:
         rows = ws.articles(outlet=outlet, language=language, limit=limit,
                            include_superseded=all_versions)
+        sources = ws.copy_sources() if as_json else {}
     if as_json:
-        print_json([_article_row(a) for a in rows])
+        print_json([{**_article_row(a), "copy_of": _copy_of(sources.get(a.id))} for a in rows])
         return
     table = Table(title=f"{len(rows)} articles", title_justify="left")
     wide = out.width >= 140  # the URL column only where there is room for it

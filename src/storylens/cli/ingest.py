@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from storylens.cli.analysis import run_analysis
+from storylens.cli.analysis import run_analysis, run_copies
 from storylens.cli.app import (
     DbOption,
     JsonOption,
@@ -19,6 +18,7 @@ from storylens.cli.app import (
     err,
     open_workspace,
     print_json,
+    progress_bar,
 )
 from storylens.config import IngestOptions
 from storylens.ingest.pipeline import plan
@@ -69,32 +69,32 @@ def ingest(
         raise typer.Exit(2)
     stdin = sys.stdin.buffer.read() if inputs and "-" in inputs else None
     jobs, _ = plan(inputs or [], feed or [])
-    with open_workspace(db) as ws, Progress(
-        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.description}"), console=err, transient=True,
-        disable=as_json or not err.is_terminal,
-    ) as progress:
-        task = progress.add_task("", total=len(jobs))
+    with open_workspace(db) as ws:
+        with progress_bar("ingest", as_json, detail=True) as progress:
+            task = progress.add_task("", total=len(jobs))
 
-        def shown(outcome: Outcome) -> None:
-            if outcome.status == "failed":
-                progress.console.print(Text(f"✗ {outcome.source}: {outcome.message}", style="red"))
-            elif outcome.status == "new_version":
-                progress.console.print(Text(f"↻ {outcome.source}: {outcome.message}"))
+            def shown(outcome: Outcome) -> None:
+                if outcome.status == "failed":
+                    progress.console.print(Text(f"✗ {outcome.source}: {outcome.message}", style="red"))
+                elif outcome.status == "new_version":
+                    progress.console.print(Text(f"↻ {outcome.source}: {outcome.message}"))
 
-        report = ws.ingest(
-            inputs or [], feeds=feed or [], options=options, stdin=stdin, on_outcome=shown,
-            on_job_done=lambda job: progress.update(task, advance=1, description=job.target[-50:]),
-        )
+            report = ws.ingest(
+                inputs or [], feeds=feed or [], options=options, stdin=stdin, on_outcome=shown,
+                on_job_done=lambda job: progress.update(task, advance=1, description=job.target[-50:]),
+            )
+        # Each stage gets its own progress bar: Rich shows one live display at a time.
         new_ids = [o.article_id for o in report.outcomes
                    if o.status in ("added", "new_version") and o.article_id]
         analysed = run_analysis(ws, new_ids, workers, quiet=as_json) if analyze and new_ids else []
+        links = run_copies(ws, new_ids, quiet=as_json) if analyze and new_ids else []
     if as_json:
-        print_json({**report.to_dict(), "analysed": len(analysed)})
+        print_json({**report.to_dict(), "analysed": len(analysed), "copy_links": len(links)})
     else:
-        summary = (f"{report.count('added')} added, {report.count('duplicate')} already stored, "
-                   f"{report.count('new_version')} new versions, {report.count('skipped')} skipped "
-                   f"(no article in the page), {report.count('failed')} failed")
+        counts = [("added", "added"), ("duplicate", "already stored"), ("new_version", "new versions"),
+                  ("skipped", "skipped (no article in the page)"), ("failed", "failed")]
+        summary = ", ".join(f"{report.count(status)} {label}" for status, label in counts
+                            if report.count(status) or status in ("added", "failed"))
         err.print(Text(summary, style="bold" if report.ok else "bold red"))
     if not report.ok:
         raise typer.Exit(1)

@@ -63,9 +63,23 @@ def read_html(payload: Payload, ctx: Context) -> Iterator[Draft | Problem]:
         sitename=_sitename(doc.sitename, url, doc.url) or _title_suffix(page, title),
         url=url,
         byline=_clean(doc.author.replace("; ", ", ")) if doc.author else None,
-        published=doc.date,
+        published=_published(page, doc.date),
         language=_language(page),
     )
+
+
+_PUBLISHED_TIME = re.compile(
+    r"""<meta\b[^>]*?(?:property|name|itemprop)\s*=\s*["'](?:article:published_time|og:published_time|"""
+    r"""datePublished|pubdate)["'][^>]*?content\s*=\s*["']([^"']{10,40})["']""", re.IGNORECASE)
+
+
+def _published(page: str, day: str | None) -> str | None:
+    # trafilatura gives the day only; the page's own publication time (when it agrees on the
+    # day) orders same-day copies, such as a wire story and its syndicated versions.
+    match = _PUBLISHED_TIME.search(page, 0, _SNIFF * 4)
+    if match and "T" in match.group(1) and (day is None or match.group(1).startswith(day)):
+        return match.group(1)
+    return day
 
 
 def _decode(payload: Payload) -> str:

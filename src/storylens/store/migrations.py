@@ -132,4 +132,23 @@ MIGRATIONS.append(
     """
 )
 
+MIGRATIONS.append(
+    # 5: copy detection: what the detector keeps of each article, and the links it found.
+    """
+    CREATE TABLE copy_signature (
+        article_id TEXT PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+        published TEXT, outlet TEXT, identity TEXT NOT NULL,
+        shingles BLOB NOT NULL, minhash BLOB NOT NULL, sentences BLOB NOT NULL, quoted BLOB NOT NULL
+    );
+    CREATE INDEX copy_signature_published ON copy_signature(published);
+    CREATE TABLE copy_link (
+        earlier TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        later TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL, score REAL NOT NULL, share REAL NOT NULL, direction TEXT NOT NULL,
+        PRIMARY KEY (earlier, later)
+    ) WITHOUT ROWID;
+    CREATE INDEX copy_link_later ON copy_link(later);
+    """
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

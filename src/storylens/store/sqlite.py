@@ -13,6 +13,7 @@ from storylens.models import AddResult, Article
 from storylens.store.base import SearchHit
 from storylens.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from storylens.store.sqlite_analysis import AnalysisTables
+from storylens.store.sqlite_stories import StoryTables
 
 _ARTICLE_COLUMNS = (
     "id", "url", "outlet", "title", "byline", "published", "language", "text", "source",
@@ -22,7 +23,7 @@ _SELECT = f"SELECT {', '.join('a.' + c for c in _ARTICLE_COLUMNS)} FROM article 
 _NEWEST_FIRST = "ORDER BY a.published IS NULL, a.published DESC, a.ingested_at DESC, a.rowid DESC"
 
 
-class SQLiteStore(AnalysisTables):
+class SQLiteStore(AnalysisTables, StoryTables):
     """A Store kept in one SQLite file."""
 
     def __init__(self, path: str | Path) -> None:
@@ -83,15 +84,12 @@ class SQLiteStore(AnalysisTables):
     def add_article(self, article: Article) -> AddResult:
         """Store one article atomically (see Store.add_article)."""
         with self.transaction() as conn:
-            stored = conn.execute("SELECT outlet, url FROM article WHERE id = ?", (article.id,)).fetchone()
+            stored = conn.execute(f"{_SELECT} WHERE a.id = ?", (article.id,)).fetchone()
             if stored:
-                if (article.outlet, article.url) != (stored["outlet"], stored["url"]):
-                    added = conn.execute(
-                        "INSERT OR IGNORE INTO appearance VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (article.id, article.outlet, article.url, article.title, article.published,
-                         article.source, article.ingested_at)).rowcount
-                    return AddResult("duplicate", article.id, appearance=added == 1)
-                return AddResult("duplicate", article.id)
+                if (article.outlet, article.url) == (stored["outlet"], stored["url"]):
+                    return AddResult("duplicate", article.id)
+                return AddResult("duplicate", article.id, appearance=_add_appearance(conn, article,
+                                                                                     _article(stored)))
             previous = None
             if article.url:
                 row = conn.execute(
@@ -222,6 +220,33 @@ class SQLiteStore(AnalysisTables):
     def close(self) -> None:
         """Close the connection."""
         self.conn.close()
+
+
+def _add_appearance(conn: sqlite3.Connection, new: Article, stored: Article) -> bool:
+    """Record another publication of a stored text; the earliest one is kept on the article row."""
+    first, other = (new, stored) if _earlier(new.published, stored.published) else (stored, new)
+    added = conn.execute(
+        "INSERT OR IGNORE INTO appearance VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (stored.id, other.outlet, other.url, other.title, other.published, other.source,
+         other.ingested_at)).rowcount == 1
+    if first is new:
+        conn.execute("DELETE FROM appearance WHERE article_id = ? AND ifnull(outlet, '') = ifnull(?, '') "
+                     "AND ifnull(url, '') = ifnull(?, '')", (stored.id, new.outlet, new.url))
+        conn.execute("UPDATE article SET outlet = ?, url = ?, title = ?, byline = ?, published = ?, "
+                     "source = ? WHERE id = ?",
+                     (new.outlet, new.url, new.title, new.byline, new.published, new.source, stored.id))
+        conn.execute("UPDATE copy_signature SET outlet = ?, published = ? WHERE article_id = ?",
+                     (new.outlet, new.published, stored.id))
+    return added or first is new
+
+
+def _earlier(a: str | None, b: str | None) -> bool:
+    # ISO strings compare in time order; a bare date only counts as earlier on an earlier day.
+    if not a or not b:
+        return False
+    if a[:10] != b[:10]:
+        return a[:10] < b[:10]
+    return len(a) > 10 and len(b) > 10 and a < b
 
 
 def _article(row: sqlite3.Row) -> Article:

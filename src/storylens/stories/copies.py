@@ -11,30 +11,17 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
 from storylens.analyze.vectors import EMBEDDING_DIM, PERMUTATIONS, embed, minhash, shingles
 from storylens.ingest.normalize import article_id as identity_hash
+from storylens.models import CopyLink, Direction
 from storylens.stories.align import Alignment, align, quoted_fractions, sentence_spans
 
-Kind = Literal["exact", "near_duplicate", "rewrite"]
-Direction = Literal["dated", "unknown"]
 _KIND_RANK = {"exact": 0, "near_duplicate": 1, "rewrite": 2}
 _SCHEME = "affine32"  # datasketch 2's default, which vectors.minhash uses; needed to rebuild a MinHash
-
-
-@dataclass(frozen=True)
-class CopyLink:
-    """`later` copies (or rewrites) `earlier`; `share` is the fraction of `later` taken from `earlier`."""
-
-    earlier: str
-    later: str
-    kind: Kind
-    score: float  # exact 1.0; near-duplicate: shingle Jaccard; rewrite: mean cosine of aligned sentences
-    share: float  # of the later article: shingles (near-duplicate) or sentences (rewrite) from the earlier
-    direction: Direction  # "dated": by publication dates; "unknown": insertion order, dates missing or equal
 
 
 @dataclass

@@ -1,0 +1,44 @@
+"""Stages 4 and 5 through the command line: copies found at ingest, shown with the articles."""
+
+import json
+
+import pytest
+from conftest import EXAMPLES
+from typer.testing import CliRunner
+
+from storylens.cli import app
+
+
+def _run(*args):
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory):
+    db = str(tmp_path_factory.mktemp("corpus") / "c.db")
+    result = _run("ingest", str(EXAMPLES / "corpus"), "--db", db, "-w", "1")
+    assert result.exit_code == 1, result.output  # one malformed file, on purpose
+    return db
+
+
+def test_exact_copy_is_an_appearance_of_the_earliest_publication(corpus_db):
+    listed = json.loads(_run("articles", "--db", corpus_db, "--json").stdout)
+    [wire] = [a for a in listed if a["outlet"] == "Meridian Press Agency"]
+    assert "Harbour Courier" not in {a["outlet"] for a in listed}
+    shown = json.loads(_run("show", wire["id"], "--db", corpus_db, "--json").stdout)
+    assert [a["outlet"] for a in shown["appearances"]] == ["Harbour Courier"]
+
+
+def test_copies_and_rewrites_point_to_their_source(corpus_db):
+    listed = json.loads(_run("articles", "--db", corpus_db, "--json").stdout)
+    by_outlet = {a["outlet"]: a for a in listed}
+    wire = by_outlet["Meridian Press Agency"]["id"]
+    assert by_outlet["Northern Ledger"]["copy_of"] == {"id": wire, "kind": "near_duplicate"}
+    assert by_outlet["Daily Vista"]["copy_of"] == {"id": wire, "kind": "rewrite"}
+    others = [a for name, a in by_outlet.items() if name not in ("Northern Ledger", "Daily Vista")]
+    assert all(a["copy_of"] is None for a in others)
+
+
+def test_reingest_finds_no_new_copies(corpus_db):
+    again = json.loads(_run("ingest", str(EXAMPLES / "corpus"), "--db", corpus_db, "--json").stdout)
+    assert again["added"] == 0 and again["copy_links"] == 0
