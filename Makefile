@@ -39,6 +39,7 @@ bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/analyze.py
 	$(BIN)/python bench/quotes.py
+	$(BIN)/python bench/copies.py
 	$(BIN)/python bench/table.py
 
 clean:

@@ -53,6 +53,18 @@ def rows() -> list[tuple[str, str, str, str]]:
             ("", "peak memory", f"{analyze['peak_rss_mb']['main_process']} MB (1 process); "
              f"{analyze['peak_rss_mb']['largest_worker']} MB per worker", ""),
         ]
+    if copies := _load("copies"):
+        pairs, overall = copies["basil"]["pairs"], copies["basil"]["overall"]
+        kinds = "; ".join(f"{k.replace('_', '-')} P {v['precision']:.3f} R {v['recall']:.3f}"
+                          for k, v in pairs.items())
+        out += [
+            ("copies (`bench/copies.py`)", f"pairs from BASIL dev ({copies['basil']['articles']} articles)",
+             f"P **{overall['precision']:.3f}**, R **{overall['recall']:.3f}** ({kinds})", ""),
+            ("", "false links between independent reports of one event",
+             str(copies["basil"]["false_links_between_independent_reports_of_one_event"]), ""),
+            ("", "sample corpus copies found exactly, with direction",
+             "yes" if copies["sample_corpus"]["exact_match"] else "no", ""),
+        ]
     return out
 
 
