@@ -1,6 +1,7 @@
 """Stages 4 and 5 through the command line: copies found at ingest, shown with the articles."""
 
 import json
+import re
 
 import pytest
 from conftest import EXAMPLES
@@ -42,3 +43,13 @@ def test_copies_and_rewrites_point_to_their_source(corpus_db):
 def test_reingest_finds_no_new_copies(corpus_db):
     again = json.loads(_run("ingest", str(EXAMPLES / "corpus"), "--db", corpus_db, "--json").stdout)
     assert again["added"] == 0 and again["copy_links"] == 0
+
+
+def test_show_names_the_source_and_the_copies(corpus_db):
+    listed = json.loads(_run("articles", "--db", corpus_db, "--json").stdout)
+    by_outlet = {a["outlet"]: a for a in listed}
+    wire = json.loads(_run("show", by_outlet["Meridian Press Agency"]["id"], "--db", corpus_db,
+                           "--json").stdout)
+    assert sorted(c["kind"] for c in wire["copied_by"]) == ["near_duplicate", "rewrite"]
+    human = _run("show", by_outlet["Daily Vista"]["id"], "--db", corpus_db).stdout
+    assert re.search(rf"copy of\s+{wire['id']} \(rewrite", human)

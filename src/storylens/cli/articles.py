@@ -80,6 +80,7 @@ def show(
             article = ws.article(article_id)
             versions = ws.versions(article.id)
             appearances = ws.store.appearances(article.id)
+            sources = ws.copy_sources()
             analysis = ws.analysis(article.id)
         except StorylensError as exc:
             err.print(Text(f"error: {exc}", style="red"))
@@ -88,6 +89,9 @@ def show(
         data = article.to_dict()
         data["versions"] = [v.id for v in versions]
         data["appearances"] = appearances
+        data["copy_of"] = _copy_of(sources.get(article.id))
+        data["copied_by"] = [{"id": k.later, "kind": k.kind} for k in sources.values()
+                             if k.earlier == article.id]
         data["analysis"] = analysis_dict(analysis) if analysis else None
         print_json(data)
         return
@@ -105,6 +109,12 @@ def show(
     for seen in appearances:
         where = " · ".join(str(seen[k]) for k in ("outlet", "published", "url") if seen[k])
         meta.add_row("also in", Text(where))
+    if article.id in sources:
+        link = sources[article.id]
+        meta.add_row("copy of", Text(f"{link.earlier} ({link.kind.replace('_', '-')}, "
+                                     f"{link.share:.0%} of this text)"))
+    for link in (k for k in sources.values() if k.earlier == article.id):
+        meta.add_row("copied by", Text(f"{link.later} ({link.kind.replace('_', '-')})"))
     out.print(Panel(meta, title=Text(article.title or "(untitled)"), title_align="left"))
     out.print(Text(article.text))
     if analysis:
