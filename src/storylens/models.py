@@ -259,3 +259,22 @@ class CopyLink:
     score: float  # exact 1.0; near-duplicate: shingle Jaccard; rewrite: mean cosine of aligned sentences
     share: float  # of the later article: shingles (near-duplicate) or sentences (rewrite) from the earlier
     direction: Direction  # "dated": by publication dates; "unknown": insertion order, dates missing or equal
+
+
+# -- Stories (stage 5) -------------------------------------------------------------------------
+
+
+@dataclass
+class StoryRecord:
+    """A story: the articles that report one event, its most central headline, outlets and dates."""
+
+    id: str
+    title: str | None
+    article_ids: list[str]
+    outlets: list[str]
+    first_seen: str | None
+    last_updated: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The story as a JSON-ready dict."""
+        return asdict(self)

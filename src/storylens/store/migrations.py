@@ -151,4 +151,21 @@ MIGRATIONS.append(
     """
 )
 
+MIGRATIONS.append(
+    # 6: stories, as the clusterer last left them, and the clusterer's own state.
+    """
+    CREATE TABLE story (
+        id TEXT PRIMARY KEY, title TEXT, first_seen TEXT, last_updated TEXT,
+        articles INTEGER NOT NULL, outlets TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE INDEX story_updated ON story(last_updated);
+    CREATE TABLE story_article (
+        article_id TEXT PRIMARY KEY REFERENCES article(id) ON DELETE CASCADE,
+        story_id TEXT NOT NULL REFERENCES story(id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX story_article_story ON story_article(story_id);
+    CREATE TABLE cluster_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
+    """
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

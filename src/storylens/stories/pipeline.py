@@ -48,3 +48,40 @@ def _window(articles: list[Article]) -> tuple[str | None, str | None]:
     low = date.fromisoformat(min(dates)) - timedelta(days=WINDOW_DAYS)
     high = date.fromisoformat(max(dates)) + timedelta(days=WINDOW_DAYS + 1)
     return low.isoformat(), high.isoformat()
+
+
+def cluster_articles(store, articles: list[Article], on_done: Callable[[Article], None] | None = None
+                     ) -> list[str]:
+    """Place new articles into stories (joining or starting one each); store stories and state."""
+    from storylens.stories.cluster import StoryCandidate, StoryClusterer, embed_candidates
+    from storylens.stories.copies import lineage
+
+    state = store.cluster_state()
+    clusterer = StoryClusterer.load(state) if state else StoryClusterer()
+    todo = [a for a in articles if clusterer.story_of(a.id) is None]
+    if not todo:
+        return []
+    links = store.copy_links([a.id for a in todo])
+    published = {i: store.get_article(i).published for k in links for i in (k.earlier, k.later)}
+    sources = {k.later: k.earlier for k in lineage(links, published)}
+    placed: list[str] = []
+    for start in range(0, len(todo), BATCH * 4):
+        batch = [StoryCandidate(a.id, a.title or "", a.text, a.published, a.outlet,
+                                entities=store.entity_names(a.id),
+                                copy_of=[sources[a.id]] if a.id in sources else [])
+                 for a in todo[start:start + BATCH * 4]]
+        embed_candidates(batch)
+        for article, candidate in zip(todo[start:start + BATCH * 4], batch, strict=True):
+            placed.append(clusterer.add(candidate))
+            if on_done:
+                on_done(article)
+    clusterer.merge_pass()
+    store.save_stories(clusterer.save(), _records(clusterer))
+    return placed
+
+
+def _records(clusterer) -> list:
+    from storylens.models import StoryRecord
+
+    return [StoryRecord(s.id, s.title, s.article_ids, s.outlets, s.first_seen, s.last_updated)
+            for s in clusterer.stories()]
