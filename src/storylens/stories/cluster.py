@@ -1,0 +1,628 @@
+"""Stage 5: online story clustering — each new article joins the best-matching active story or starts one.
+
+How an article is placed
+------------------------
+1. Copies first: an article whose `copy_of` names an article already in a story joins that story.
+2. Candidate stories come from two indexes over the *live* stories, never a scan of every story
+   stored: the top-k story centroids by embedding cosine (a dense matrix of live centroids), and an
+   inverted index from canonical entities to stories (the article's rarest entities). A dated article
+   only sees stories whose date span lies within `window_days` of its date (undated stories and
+   undated articles have no window).
+3. Each candidate gets five signals: the embedding cosine (title + lead, all-MiniLM-L6-v2) with the
+   story centroid; the TF-IDF cosine of the text with the story's term centroid (hashed terms, IDF
+   learned online from every article seen); the IDF-weighted cosine of canonical entities; the time
+   gap (days between the article and the story's span, as a fraction of the window); whether both
+   have dates. A logistic model turns them into the probability that the article belongs to the story;
+   the article joins the most probable candidate when that probability reaches `threshold`, else
+   starts a new story.
+4. Every `merge_every` articles (and on demand) `merge_pass()` repairs early mistakes: stories whose
+   centroids score as one story under the same model with story-level signals (at `merge_threshold`),
+   and pairs an article matched both above `threshold`, are merged.
+
+Configuration (one for every corpus)
+------------------------------------
+The weights are a logistic regression fitted on article-story pairs from the four development sets
+(BASIL, ECB+, NewsWCL50, the first 20,000 UCI headlines; `python bench/stories.py --train`): each
+article is played in stream order against the candidate stories the indexes return from the gold
+stories so far, labelled by whether it belongs to that story; the four sets weigh equally. The join and
+merge thresholds were then chosen by a grid search on the mean B-cubed F1 over the same four sets.
+
+Memory stays bounded on a stream: a story idle for more than `retire_days` behind the newest date seen
+is archived (its vectors, terms and entities are dropped; its id, title, articles and outlets are kept)
+once more than `min_live` stories are live, so placement cost follows the active stories, not history.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import numpy as np
+
+from storylens.analyze.vectors import EMBEDDING_DIM, embed
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_BUCKETS = 1 << 20  # hashed term space: document frequencies fit in 4 MB whatever the vocabulary
+_STOP_WORDS = """
+    a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers him his how i if in into is it its itself just me more most my
+    no nor not now of off on once only or other our out over own said same she should so some such
+    than that the their them then there these they this those through to too under until up very was
+    we were what when where which while who whom why will with would you your says say new
+"""
+_STOP = frozenset(_STOP_WORDS.split())
+FEATURES = ("embedding", "tfidf", "entities", "time_gap", "dated")
+
+
+@dataclass
+class StoryCandidate:
+    """One article offered to the clusterer; `vector` (unit title+lead embedding) is optional."""
+
+    article_id: str
+    title: str
+    text: str = ""  # the body or its lead; the title is not repeated in it
+    published: str | None = None  # ISO 8601 date or date-time
+    outlet: str | None = None
+    entities: set[str] = field(default_factory=set)  # canonical entity keys (stage 3)
+    copy_of: list[str] = field(default_factory=list)  # ids of the articles it copies (stage 4 links)
+    vector: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class StoryConfig:
+    """Signals' weights and thresholds (one configuration for every corpus; see the module docstring)."""
+
+    window_days: float = 7.0
+    top_k: int = 10  # candidate stories from the centroid index
+    entity_probe: int = 4  # the article's rarest entities looked up in the inverted index
+    posting_cap: int = 30  # most recent stories kept per entity in the inverted index
+    lead_words: int = 60  # words of the body embedded with the title
+    max_terms: int = 400  # terms kept in a story's TF-IDF centroid
+    weights: tuple[float, ...] = (9.0, 6.0, 3.0, -2.0, 0.0)  # in FEATURES order
+    bias: float = -9.0
+    threshold: float = 0.5
+    merge_threshold: float = 0.8
+    merge_every: int = 500  # articles between automatic merge passes (0: only on demand)
+    retire_days: float = 14.0  # idle days behind the newest date before a story is archived
+    min_live: int = 5000  # no archiving below this many live stories
+
+
+@dataclass
+class Story:
+    """A story as reported: id, title (most central headline), articles, outlets, first and last dates."""
+
+    id: str
+    title: str
+    article_ids: list[str]
+    outlets: list[str]
+    first_seen: str | None
+    last_updated: str | None
+
+
+@dataclass
+class _Live:
+    """What a live story keeps to score new articles against it."""
+
+    centroid: np.ndarray  # sum of the member embeddings
+    terms: dict[int, float]  # sum of the members' unit tf vectors (hashed terms)
+    entities: Counter  # entity -> members naming it
+    titles: list[tuple[str, np.ndarray]]  # (headline, float16 embedding) of each member
+
+
+@dataclass
+class _Story:
+    id: str
+    article_ids: list[str]
+    outlets: list[str]
+    first: float | None  # days since the epoch
+    last: float | None
+    first_text: str | None
+    last_text: str | None
+    title: str
+    live: _Live | None
+
+
+@dataclass
+class _Article:
+    """An article reduced to what placement needs."""
+
+    id: str
+    title: str
+    outlet: str | None
+    day: float | None
+    published: str | None
+    vector: np.ndarray
+    terms: dict[int, float]  # unit tf vector over hashed terms
+    entities: set[str]
+    copy_of: list[str]
+
+
+def lead(title: str, text: str, words: int = 60) -> str:
+    """The title and the first `words` words of the body, as embedded for clustering."""
+    body = text.strip()
+    if title and body.startswith(title.strip()):  # some feeds start the body with the headline
+        body = body[len(title.strip()):]
+    return " ".join([title.strip(), *body.split()[:words]]).strip()
+
+
+def embed_candidates(candidates: Sequence[StoryCandidate], words: int = 60) -> None:
+    """Fill in the missing title+lead vectors of several candidates in one embedding batch."""
+    missing = [c for c in candidates if c.vector is None]
+    vectors = embed([lead(c.title, c.text, words) for c in missing], batch_size=256)
+    for candidate, vector in zip(missing, vectors, strict=True):
+        candidate.vector = vector
+
+
+def term_vector(title: str, text: str) -> dict[int, float]:
+    """Unit sublinear tf vector over hashed terms; title words count twice (headlines name the event)."""
+    counts = Counter(_terms(title) * 2 + _terms(text))
+    weights = {b: 1.0 + math.log(n) for b, n in counts.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {b: w / norm for b, w in weights.items()}
+
+
+def _terms(text: str) -> list[int]:
+    words = (w for w in _WORD.findall(text.casefold()) if len(w) > 1 and w not in _STOP)
+    return [zlib.crc32(w.encode("utf-8")) & (_BUCKETS - 1) for w in words]
+
+
+def to_day(published: str | None) -> float | None:
+    """An ISO date or date-time as days since 1970-01-01 (UTC); None when missing or unreadable."""
+    if not published:
+        return None
+    try:
+        if len(published) == 10:
+            moment = datetime.combine(date.fromisoformat(published), datetime.min.time(), UTC)
+        else:
+            moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.timestamp() / 86400.0
+
+
+class _CentroidIndex:
+    """Unit centroids of the live stories (a dense matrix) and their date spans, searched by dot product."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._matrix = np.zeros((256, EMBEDDING_DIM), dtype=np.float32)
+        self._first = np.full(256, np.nan)
+        self._last = np.full(256, np.nan)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def put(self, key: str, centroid: np.ndarray, first: float | None, last: float | None) -> None:
+        row = self._rows.get(key)
+        if row is None:
+            if len(self.ids) == len(self._matrix):  # double: amortised constant appends
+                self._matrix = np.vstack([self._matrix, np.zeros_like(self._matrix)])
+                self._first = np.concatenate([self._first, np.full(len(self._first), np.nan)])
+                self._last = np.concatenate([self._last, np.full(len(self._last), np.nan)])
+            row = len(self.ids)
+            self._rows[key] = row
+            self.ids.append(key)
+        norm = float(np.linalg.norm(centroid))
+        self._matrix[row] = centroid / norm if norm > 0 else centroid
+        self._first[row] = np.nan if first is None else first
+        self._last[row] = np.nan if last is None else last
+
+    def remove(self, key: str) -> None:
+        row = self._rows.pop(key, None)
+        if row is None:
+            return
+        last = len(self.ids) - 1
+        if row != last:  # move the last row into the hole: the matrix stays dense
+            self._matrix[row], self._first[row], self._last[row] = \
+                self._matrix[last], self._first[last], self._last[last]
+            self.ids[row] = self.ids[last]
+            self._rows[self.ids[row]] = row
+        self.ids.pop()
+
+    def top(self, vector: np.ndarray, k: int, day: float | None, window: float) -> list[str]:
+        n = len(self.ids)
+        if not n:
+            return []
+        sims = self._matrix[:n] @ vector
+        if day is not None:
+            gap = np.fmax(np.fmax(self._first[:n] - day, day - self._last[:n]), 0.0)
+            sims = np.where(np.isnan(gap) | (gap <= window), sims, -np.inf)
+        best = np.argpartition(-sims, k - 1)[:k] if n > k else np.arange(n)
+        return [self.ids[i] for i in best if np.isfinite(sims[i])]
+
+
+class StoryClusterer:
+    """Online story clustering: add() places one article; merge_pass() repairs; stories() reports."""
+
+    def __init__(self, config: StoryConfig | None = None) -> None:
+        self.config = config or StoryConfig()
+        self._stories: dict[str, _Story] = {}
+        self._story_of: dict[str, str] = {}  # article id -> story id
+        self._index = _CentroidIndex()
+        self._postings: dict[str, list[str]] = {}  # entity -> live story ids, most recent last
+        self._df = np.zeros(_BUCKETS, dtype=np.int32)
+        self._entity_df: Counter = Counter()
+        self._docs = 0
+        self._clock: float | None = None  # newest date seen
+        self._bridges: set[tuple[str, str]] = set()
+        self._changed: set[str] = set()  # stories changed since the last merge pass
+        self._since_merge = 0
+        self._next_id = 1
+        self._swept: float | None = None  # clock at the last archiving sweep
+
+    def __len__(self) -> int:
+        return len(self._story_of)
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story an article was placed in (following merges), if any."""
+        return self._story_of.get(article_id)
+
+    # ---- placement -------------------------------------------------------------------------------
+
+    def add(self, candidate: StoryCandidate) -> str:
+        """Place one article: join the best-matching active story or start one; returns the story id."""
+        if candidate.article_id in self._story_of:
+            return self._story_of[candidate.article_id]
+        article = self._prepare(candidate)
+        scored = self.score(article)
+        chosen = self._copied_story(article)
+        if chosen is None:
+            passing = [(p, sid) for sid, p in scored.items() if p >= self.config.threshold]
+            passing.sort(reverse=True)
+            chosen = passing[0][1] if passing else None
+            for _, other in passing[1:3]:  # the article bridges two stories: a merge-pass question
+                self._bridges.add(tuple(sorted((chosen, other))))
+        story_id = self._place(article, chosen)
+        self._since_merge += 1
+        if self.config.merge_every and self._since_merge >= self.config.merge_every:
+            self.merge_pass()
+        return story_id
+
+    def add_batch(self, candidates: Sequence[StoryCandidate]) -> list[str]:
+        """Embed the candidates' missing vectors in one batch, then add them in order."""
+        embed_candidates(candidates, self.config.lead_words)
+        return [self.add(c) for c in candidates]
+
+    def assign(self, candidate: StoryCandidate, story_id: str | None) -> str:
+        """Place an article in a given story (None: a new one), without scoring — for training and repair."""
+        return self._place(self._prepare(candidate), story_id if story_id in self._stories else None)
+
+    def features(self, candidate: StoryCandidate) -> dict[str, np.ndarray]:
+        """The signals (FEATURES order) between an article and each candidate story, without placing it."""
+        article = self._prepare(candidate, count=False)
+        return {sid: self._signals(article, self._stories[sid]) for sid in self._candidates(article)}
+
+    def score(self, article: _Article) -> dict[str, float]:
+        """The probability that the article belongs to each candidate story."""
+        return {sid: self._probability(self._signals(article, self._stories[sid]))
+                for sid in self._candidates(article)}
+
+    def _prepare(self, candidate: StoryCandidate, count: bool = True) -> _Article:
+        if candidate.vector is None:
+            embed_candidates([candidate], self.config.lead_words)
+        terms = term_vector(candidate.title, candidate.text)
+        if count:  # document frequencies include the article itself: unseen terms get the top IDF
+            self._docs += 1
+            self._df[list(terms)] += 1
+            self._entity_df.update(candidate.entities)
+        day = to_day(candidate.published)
+        if count and day is not None:
+            self._clock = day if self._clock is None else max(self._clock, day)
+        vector = np.asarray(candidate.vector, dtype=np.float32)
+        return _Article(candidate.article_id, candidate.title, candidate.outlet, day, candidate.published,
+                        vector, terms, set(candidate.entities), list(candidate.copy_of))
+
+    def _copied_story(self, article: _Article) -> str | None:
+        for source in article.copy_of:
+            if source in self._story_of:
+                return self._story_of[source]
+        return None
+
+    def _candidates(self, article: _Article) -> list[str]:
+        window = self.config.window_days
+        found = dict.fromkeys(self._index.top(article.vector, self.config.top_k, article.day, window))
+        rare = sorted(article.entities, key=lambda e: (self._entity_df.get(e, 0), e))
+        for entity in rare[:self.config.entity_probe]:
+            for sid in self._postings.get(entity, ()):
+                if self._in_window(self._stories[sid], article.day):
+                    found[sid] = None
+        return list(found)
+
+    def _in_window(self, story: _Story, day: float | None) -> bool:
+        if day is None or story.first is None or story.last is None:
+            return True
+        return max(story.first - day, day - story.last, 0.0) <= self.config.window_days
+
+    # ---- signals ---------------------------------------------------------------------------------
+
+    def _idf(self, buckets: Iterable[int]) -> np.ndarray:
+        keys = np.fromiter(buckets, dtype=np.int64)
+        return np.log((self._docs + 1) / (self._df[keys] + 1)) + 1.0
+
+    def _entity_idf(self, entity: str) -> float:
+        return math.log((self._docs + 1) / (self._entity_df.get(entity, 0) + 1)) + 1.0
+
+    def _signals(self, article: _Article, story: _Story) -> np.ndarray:
+        live = story.live
+        assert live is not None
+        norm = float(np.linalg.norm(live.centroid))
+        emb = float(article.vector @ live.centroid) / norm if norm > 0 else 0.0
+        tfidf = self._term_cosine(article.terms, live.terms)
+        ents = self._entity_cosine(Counter(article.entities), 1, live.entities, len(story.article_ids))
+        gap, dated = self._gap(article.day, article.day, story)
+        return np.array([emb, tfidf, ents, gap, dated])
+
+    def _term_cosine(self, a: dict[int, float], b: dict[int, float]) -> float:
+        if not a or not b:
+            return 0.0
+        small, large = (a, b) if len(a) <= len(b) else (b, a)
+        shared = [k for k in small if k in large]
+        if not shared:
+            return 0.0
+        idf_shared = self._idf(shared) ** 2
+        dot = float(np.dot(np.array([a[k] * b[k] for k in shared]), idf_shared))
+        na = float(np.linalg.norm(np.fromiter(a.values(), dtype=np.float64) * self._idf(a)))
+        nb = float(np.linalg.norm(np.fromiter(b.values(), dtype=np.float64) * self._idf(b)))
+        return dot / (na * nb) if na and nb else 0.0
+
+    def _entity_cosine(self, a: Counter, size_a: int, b: Counter, size_b: int) -> float:
+        # Each side weighs an entity by the share of its articles naming it, times the entity's IDF.
+        if not a or not b:
+            return 0.0
+        idf = {e: self._entity_idf(e) for e in set(a) | set(b)}
+        dot = sum(a[e] / size_a * b[e] / size_b * idf[e] ** 2 for e in a if e in b)
+        na = math.sqrt(sum((n / size_a * idf[e]) ** 2 for e, n in a.items()))
+        nb = math.sqrt(sum((n / size_b * idf[e]) ** 2 for e, n in b.items()))
+        return dot / (na * nb) if dot else 0.0
+
+    def _gap(self, first: float | None, last: float | None, story: _Story) -> tuple[float, float]:
+        if first is None or last is None or story.first is None or story.last is None:
+            return 0.0, 0.0
+        gap = max(story.first - last, first - story.last, 0.0)
+        return min(gap / self.config.window_days, 1.0), 1.0
+
+    def _probability(self, signals: np.ndarray) -> float:
+        z = self.config.bias + float(np.dot(self.config.weights, signals))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    # ---- stories ---------------------------------------------------------------------------------
+
+    def _place(self, article: _Article, story_id: str | None) -> str:
+        if story_id is None:
+            story_id = f"s{self._next_id}"
+            self._next_id += 1
+            live = _Live(np.zeros(EMBEDDING_DIM, dtype=np.float32), {}, Counter(), [])
+            story = _Story(story_id, [], [], None, None, None, None, article.title, live)
+            self._stories[story_id] = story
+        story = self._stories[story_id]
+        if story.live is None:  # an archived story cannot take articles: start a new one
+            return self._place(article, None)
+        story.article_ids.append(article.id)
+        if article.outlet and article.outlet not in story.outlets:
+            story.outlets.append(article.outlet)
+        if article.day is not None:
+            if story.first is None or article.day < story.first:
+                story.first, story.first_text = article.day, article.published
+            if story.last is None or article.day > story.last:
+                story.last, story.last_text = article.day, article.published
+        live = story.live
+        live.centroid += article.vector
+        for key, weight in article.terms.items():
+            live.terms[key] = live.terms.get(key, 0.0) + weight
+        if len(live.terms) > 2 * self.config.max_terms:  # keep the heaviest terms: bounded per story
+            live.terms = dict(sorted(live.terms.items(), key=lambda kv: -kv[1])[:self.config.max_terms])
+        live.entities.update(article.entities)
+        live.titles.append((article.title, article.vector.astype(np.float16)))
+        for entity in article.entities:
+            self._post(entity, story_id)
+        self._story_of[article.id] = story_id
+        self._index.put(story_id, live.centroid, story.first, story.last)
+        self._changed.add(story_id)
+        self._retire()
+        return story_id
+
+    def _post(self, entity: str, story_id: str) -> None:
+        posting = self._postings.setdefault(entity, [])
+        if story_id in posting:
+            posting.remove(story_id)
+        posting.append(story_id)
+        if len(posting) > self.config.posting_cap:
+            del posting[0]
+
+    def _retire(self) -> None:
+        # Archive idle stories (bounded memory) only on long streams: small sets never lose a story.
+        if self._clock is None or len(self._index) <= self.config.min_live:
+            return
+        if self._swept is not None and self._clock - self._swept < 1.0:  # sweep once per day of stream
+            return
+        self._swept = self._clock
+        limit = self._clock - self.config.retire_days
+        for sid in list(self._index.ids):
+            story = self._stories[sid]
+            if story.last is not None and story.last < limit:
+                self._archive(story)
+
+    def _archive(self, story: _Story) -> None:
+        if story.live is None:
+            return
+        story.title = _central(story.live)
+        for entity in story.live.entities:
+            posting = self._postings.get(entity)
+            if posting and story.id in posting:
+                posting.remove(story.id)
+                if not posting:
+                    del self._postings[entity]
+        story.live = None
+        self._index.remove(story.id)
+        self._changed.discard(story.id)
+
+    def stories(self) -> list[Story]:
+        """Every story, live or archived, most recently updated first (undated last)."""
+        out = [Story(s.id, _central(s.live) if s.live else s.title, list(s.article_ids), list(s.outlets),
+                     s.first_text, s.last_text) for s in self._stories.values()]
+        out.sort(key=lambda s: (self._stories[s.id].last is None, -(self._stories[s.id].last or 0.0), s.id))
+        return out
+
+    def partition(self) -> dict[str, str]:
+        """Article id -> story id, for every article placed."""
+        return dict(self._story_of)
+
+    # ---- repair ----------------------------------------------------------------------------------
+
+    def merge_pass(self) -> list[tuple[str, str]]:
+        """Merge live stories that turned out to be one; returns (kept, merged-away) story id pairs."""
+        self._since_merge = 0
+        pairs = set(self._bridges)
+        for sid in self._changed:
+            story = self._stories.get(sid)
+            if story is None or story.live is None:
+                continue
+            for other in self._index.top(_unit(story.live.centroid), self.config.top_k + 1, None, 0.0):
+                if other != sid:
+                    pairs.add(tuple(sorted((sid, other))))
+        self._bridges.clear()
+        self._changed.clear()
+        scored = []
+        for a, b in pairs:
+            sa, sb = self._stories.get(a), self._stories.get(b)
+            if sa is None or sb is None or sa.live is None or sb.live is None:
+                continue
+            p = self._probability(self._story_signals(sa, sb))
+            if p >= self.config.merge_threshold:
+                scored.append((p, a, b))
+        merged: list[tuple[str, str]] = []
+        alias: dict[str, str] = {}
+        for _, a, b in sorted(scored, reverse=True):
+            a, b = _follow(alias, a), _follow(alias, b)
+            if a == b:
+                continue
+            keep, gone = self._merge(self._stories[a], self._stories[b])
+            alias[gone] = keep
+            merged.append((keep, gone))
+        return merged
+
+    def _story_signals(self, a: _Story, b: _Story) -> np.ndarray:
+        assert a.live is not None and b.live is not None
+        emb = float(_unit(a.live.centroid) @ _unit(b.live.centroid))
+        tfidf = self._term_cosine(a.live.terms, b.live.terms)
+        ents = self._entity_cosine(a.live.entities, len(a.article_ids), b.live.entities, len(b.article_ids))
+        gap, dated = self._gap(a.first, a.last, b)
+        if not self._in_window(b, a.first) and not self._in_window(b, a.last):
+            return np.array([0.0, 0.0, 0.0, 1.0, 1.0])
+        return np.array([emb, tfidf, ents, gap, dated])
+
+    def _merge(self, a: _Story, b: _Story) -> tuple[str, str]:
+        keep, gone = (a, b) if (len(a.article_ids), b.id) >= (len(b.article_ids), a.id) else (b, a)
+        assert keep.live is not None and gone.live is not None
+        keep.article_ids += gone.article_ids
+        keep.outlets += [o for o in gone.outlets if o not in keep.outlets]
+        for day, text in ((gone.first, gone.first_text), (gone.last, gone.last_text)):
+            if day is not None and (keep.first is None or day < keep.first):
+                keep.first, keep.first_text = day, text
+            if day is not None and (keep.last is None or day > keep.last):
+                keep.last, keep.last_text = day, text
+        keep.live.centroid += gone.live.centroid
+        for key, weight in gone.live.terms.items():
+            keep.live.terms[key] = keep.live.terms.get(key, 0.0) + weight
+        keep.live.entities.update(gone.live.entities)
+        keep.live.titles += gone.live.titles
+        for article_id in gone.article_ids:
+            self._story_of[article_id] = keep.id
+        for entity in keep.live.entities:
+            self._post(entity, keep.id)
+        self._archive(gone)
+        del self._stories[gone.id]
+        self._index.put(keep.id, keep.live.centroid, keep.first, keep.last)
+        self._changed.add(keep.id)
+        return keep.id, gone.id
+
+    # ---- persistence -----------------------------------------------------------------------------
+
+    def save(self) -> dict[str, Any]:
+        """The whole state as plain values and bytes (one record per story plus one of globals)."""
+        nonzero = np.flatnonzero(self._df).astype(np.int32)
+        return {
+            "version": 1,
+            "globals": {"docs": self._docs, "clock": self._clock, "next_id": self._next_id,
+                        "since_merge": self._since_merge, "df_keys": nonzero.tobytes(),
+                        "df_values": self._df[nonzero].tobytes(), "entity_df": dict(self._entity_df),
+                        "changed": sorted(self._changed), "bridges": sorted(self._bridges)},
+            "stories": [_story_record(s) for s in self._stories.values()],
+        }
+
+    @classmethod
+    def load(cls, state: dict[str, Any], config: StoryConfig | None = None) -> StoryClusterer:
+        """A clusterer restored from save()'s output."""
+        self = cls(config)
+        g = state["globals"]
+        self._docs, self._clock, self._next_id = g["docs"], g["clock"], g["next_id"]
+        self._since_merge = g["since_merge"]
+        keys = np.frombuffer(g["df_keys"], dtype=np.int32)
+        self._df[keys] = np.frombuffer(g["df_values"], dtype=np.int32)
+        self._entity_df = Counter(g["entity_df"])
+        self._changed = set(g["changed"])
+        self._bridges = {tuple(p) for p in g["bridges"]}
+        for record in state["stories"]:
+            story = _story_from(record)
+            self._stories[story.id] = story
+            for article_id in story.article_ids:
+                self._story_of[article_id] = story.id
+            if story.live is not None:
+                self._index.put(story.id, story.live.centroid, story.first, story.last)
+        for story in sorted(self._stories.values(), key=lambda s: (s.last or 0.0, s.id)):
+            for entity in story.live.entities if story.live else ():
+                self._post(entity, story.id)
+        return self
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+def _central(live: _Live) -> str:
+    """The headline closest to the story centroid."""
+    centre = _unit(live.centroid)
+    sims = [float(vec.astype(np.float32) @ centre) for _, vec in live.titles]
+    return live.titles[int(np.argmax(sims))][0] if sims else ""
+
+
+def _follow(alias: dict[str, str], key: str) -> str:
+    while key in alias:
+        key = alias[key]
+    return key
+
+
+def _story_record(s: _Story) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": s.id, "article_ids": s.article_ids, "outlets": s.outlets,
+                              "first": s.first, "last": s.last, "first_text": s.first_text,
+                              "last_text": s.last_text, "title": s.title, "live": s.live is not None}
+    if s.live is not None:
+        record.update(centroid=s.live.centroid.astype(np.float32).tobytes(),
+                      term_keys=np.fromiter(s.live.terms, dtype=np.int32).tobytes(),
+                      term_values=np.fromiter(s.live.terms.values(), dtype=np.float32).tobytes(),
+                      entities=dict(s.live.entities), titles=[t for t, _ in s.live.titles],
+                      title_vectors=np.array([v for _, v in s.live.titles], dtype=np.float16).tobytes())
+    return record
+
+
+def _story_from(r: dict[str, Any]) -> _Story:
+    live = None
+    if r["live"]:
+        keys = np.frombuffer(r["term_keys"], dtype=np.int32)
+        values = np.frombuffer(r["term_values"], dtype=np.float32)
+        vectors = np.frombuffer(r["title_vectors"], dtype=np.float16).reshape(-1, EMBEDDING_DIM)
+        live = _Live(np.frombuffer(r["centroid"], dtype=np.float32).copy(),
+                     {int(k): float(v) for k, v in zip(keys, values, strict=True)},
+                     Counter(r["entities"]), list(zip(r["titles"], vectors, strict=True)))
+    return _Story(r["id"], list(r["article_ids"]), list(r["outlets"]), r["first"], r["last"],
+                  r["first_text"], r["last_text"], r["title"], live)
