@@ -263,3 +263,14 @@ def test_second_that_clause_is_its_own_quote(nlp):
     quotes = quotes_of(nlp, text)
     assert one(quotes, "shares the nurses").kind == "partial"
     assert one(quotes, "that talks with the union had begun").speaker == "A health ministry spokesperson"
+
+
+def test_classifier_weights_are_small_json_with_context_and_pair_features(nlp):
+    from storylens.analyze.quotes import CLASSIFIER_FILE, candidate_features, candidates, classifier
+
+    assert CLASSIFIER_FILE.suffix == ".json" and CLASSIFIER_FILE.stat().st_size < 2_000_000
+    weights, _, threshold, reject = classifier()
+    assert 0 < threshold < 1 and 0 < reject < 1 and any("&" in f for f in weights)
+    doc = nlp("The senator said on Monday that the bill would pass.")
+    feats = [f for cand in candidates(doc, []) for f in candidate_features(doc, cand)]
+    assert "l=say&r=ccomp" in feats and "ocue=0" in feats and "sq=0" in feats

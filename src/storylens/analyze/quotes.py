@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -791,10 +792,55 @@ def candidate_features(doc: Doc, cand: Candidate) -> list[str]:
         root = content.root
         feats += [f"oh={root.lemma_.lower()}", f"ohp={root.pos_}|{rel}",
                   f"cv={any(t.pos_ in {'VERB', 'AUX'} for t in content)}|{rel}"]
-    sent = verb.sent
-    words = [t for t in sent if t.is_alpha]
-    if len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words):
-        feats.append("headline")
+    feats += _context_features(doc, cand)
+    # Pairs of the main features: the model learns "say + ccomp + pronoun subject" as one weight.
+    base = sorted(f for f in feats if f[:f.find("=")] in _PAIRED)
+    feats += [a + "&" + b for a, b in itertools.combinations(base, 2)]
+    return feats
+
+
+_PAIRED = frozenset({"l", "r", "s", "d", "t", "c0", "oh", "n", "hd", "sl", "cl", "rate", "md", "anc", "hdep",
+                     "sib"})
+_QUOTE_MARKS = frozenset({'"', "“", "”", "''"})
+_SIBLING_DEPS = frozenset({"ccomp", "xcomp", "dobj", "prep", "dative", "advcl"})
+
+
+_SENTENCE_CACHE: list = [None, {}]
+
+
+def _sentence_facts(doc: Doc, sent: Span) -> tuple[list[str], list[int]]:
+    """Features of a sentence (headline-like, quotation marks, a paragraph's first) and the positions
+    of its strong reporting verbs; computed once per sentence of the doc being analysed."""
+    if _SENTENCE_CACHE[0] is not doc:
+        _SENTENCE_CACHE[0], _SENTENCE_CACHE[1] = doc, {}
+    cache = _SENTENCE_CACHE[1]
+    if sent.start not in cache:
+        rates = reporting_verbs()
+        toks = list(sent)
+        words = [t for t in toks if t.is_alpha]
+        first = sent.start == 0 or "\n" in doc[sent.start - 1].text_with_ws
+        feats = [f"sq={int(any(t.text in _QUOTE_MARKS for t in toks))}", f"pfirst={int(first)}"]
+        if len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words):
+            feats.append("headline")
+        strong = [t.i for t in toks if t.pos_ == "VERB" and rates.get(t.lemma_.lower(), 0.0) >= 0.5]
+        cache[sent.start] = (feats, strong)
+    return cache[sent.start]
+
+
+def _context_features(doc: Doc, cand: Candidate) -> list[str]:
+    """The sentence around a candidate: quotation marks, the verb's place, a modal, a reporting verb
+    above it or beside it, its other complements, a paragraph's first sentence."""
+    verb, sent = cand.verb, cand.verb.sent
+    sent_feats, strong = _sentence_facts(doc, sent)
+    modals = [c.lemma_.lower() for c in verb.children if c.tag_ == "MD"]
+    above = any(a.i in strong for a in verb.ancestors) if strong else False
+    beside = any(i != verb.i for i in strong)
+    siblings = "+".join(sorted({c.dep_ for c in verb.children if c.dep_ in _SIBLING_DEPS}))
+    feats = [*sent_feats, f"vpos={min(int(3 * (verb.i - sent.start) / max(1, len(sent))), 2)}",
+             f"md={modals[0] if modals else '-'}", f"anc={'cue' if above else '-'}", f"hdep={verb.head.dep_}",
+             f"sib={siblings}", f"ocue={int(beside)}"]
+    if cand.subject is not None:
+        feats.append(f"se={cand.subject.root.ent_type_ or cand.subject.root.pos_}")
     return feats
 
 
@@ -804,7 +850,8 @@ def candidate_score(doc: Doc, cand: Candidate) -> float:
     if model is None:
         return 0.0
     weights, intercept = model[0], model[1]
-    z = intercept + sum(weights.get(f, 0.0) for f in candidate_features(doc, cand))
+    feats = candidate_features(doc, cand)
+    z = intercept + sum(map(weights.get, feats, itertools.repeat(0.0, len(feats))))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
