@@ -1,4 +1,4 @@
-"""Stage 4 of the pipeline: copies, near-duplicates and rewrites between articles, with direction."""
+"""Stages 4 and 5: copies, near-duplicates and rewrites (with direction), and story clustering."""
 
 from storylens.stories.copies import (
     CopyCandidate,
@@ -13,6 +13,8 @@ from storylens.stories.copies import (
     signatures_of,
     voices,
 )
+from storylens.stories.cluster import Story, StoryCandidate, StoryClusterer, StoryConfig
 
-__all__ = ["CopyCandidate", "CopyConfig", "CopyDetector", "CopyLink", "Signature", "compare",
-           "exact_copies", "lineage", "signature_of", "signatures_of", "voices"]
+__all__ = ["CopyCandidate", "CopyConfig", "CopyDetector", "CopyLink", "Signature", "Story", "StoryCandidate",
+           "StoryClusterer", "StoryConfig", "compare", "exact_copies", "lineage", "signature_of",
+           "signatures_of", "voices"]

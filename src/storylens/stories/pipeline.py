@@ -64,7 +64,6 @@ def cluster_articles(store, articles: list[Article], on_done: Callable[[Article]
     links = store.copy_links([a.id for a in todo])
     published = {i: store.get_article(i).published for k in links for i in (k.earlier, k.later)}
     sources = {k.later: k.earlier for k in lineage(links, published)}
-    placed: list[str] = []
     for start in range(0, len(todo), BATCH * 4):
         batch = [StoryCandidate(a.id, a.title or "", a.text, a.published, a.outlet,
                                 entities=store.entity_names(a.id),
@@ -72,12 +71,13 @@ def cluster_articles(store, articles: list[Article], on_done: Callable[[Article]
                  for a in todo[start:start + BATCH * 4]]
         embed_candidates(batch)
         for article, candidate in zip(todo[start:start + BATCH * 4], batch, strict=True):
-            placed.append(clusterer.add(candidate))
+            clusterer.add(candidate)
             if on_done:
                 on_done(article)
     clusterer.merge_pass()
     store.save_stories(clusterer.save(), _records(clusterer))
-    return placed
+    partition = clusterer.partition()  # after merges: the stories the articles ended up in
+    return [partition[a.id] for a in todo]
 
 
 def _records(clusterer) -> list:
