@@ -1,5 +1,6 @@
 """Stages 4 and 5: copies, near-duplicates and rewrites (with direction), and story clustering."""
 
+from storylens.stories.cluster import Story, StoryCandidate, StoryClusterer, StoryConfig
 from storylens.stories.copies import (
     CopyCandidate,
     CopyConfig,
@@ -13,7 +14,6 @@ from storylens.stories.copies import (
     signatures_of,
     voices,
 )
-from storylens.stories.cluster import Story, StoryCandidate, StoryClusterer, StoryConfig
 
 __all__ = ["CopyCandidate", "CopyConfig", "CopyDetector", "CopyLink", "Signature", "Story", "StoryCandidate",
            "StoryClusterer", "StoryConfig", "compare", "exact_copies", "lineage", "signature_of",
