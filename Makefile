@@ -28,6 +28,7 @@ demo: install
 	$(BIN)/storylens articles --db $(DEMO_DB)
 	$(BIN)/storylens entities --db $(DEMO_DB) --label PERSON --limit 8
 	$(BIN)/storylens entity "Helena Marsk" --db $(DEMO_DB)
+	$(BIN)/storylens stories --db $(DEMO_DB)
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -40,6 +41,7 @@ bench: install
 	$(BIN)/python bench/analyze.py
 	$(BIN)/python bench/quotes.py
 	$(BIN)/python bench/copies.py
+	for f in basil_dev newswcl50 ecbplus_dev; do $(BIN)/python bench/stories.py ../shared/eval/stories/$$f.jsonl; done
 	$(BIN)/python bench/table.py
 
 clean:
