@@ -43,15 +43,18 @@ def stories(
         print_json([s.to_dict() for s in rows])
         return
     table = Table(title=f"{len(rows)} stories", title_justify="left")
+    wide = out.width >= 140  # outlet names only where there is room for them
     table.add_column("id", no_wrap=True)
-    table.add_column("title", ratio=3, overflow="fold")
+    table.add_column("title", ratio=3, min_width=30, overflow="fold")
     table.add_column("articles", justify="right")
-    table.add_column("outlets", ratio=2, overflow="fold")
+    table.add_column("outlets", ratio=2 if wide else None, overflow="fold", justify="left" if wide else "right")
     table.add_column("first seen", no_wrap=True)
     table.add_column("last updated", no_wrap=True)
+    width = 16 if wide else 10
     for s in rows:
-        table.add_row(s.id, Text(s.title or ""), str(len(s.article_ids)), Text(", ".join(s.outlets)),
-                      (s.first_seen or "")[:16], (s.last_updated or "")[:16])
+        outlets = Text(", ".join(s.outlets)) if wide else str(len(s.outlets))
+        table.add_row(s.id, Text(s.title or ""), str(len(s.article_ids)), outlets,
+                      (s.first_seen or "")[:width], (s.last_updated or "")[:width])
     out.print(table)
 
 
