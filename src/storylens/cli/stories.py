@@ -45,11 +45,12 @@ def stories(
     table = Table(title=f"{len(rows)} stories", title_justify="left")
     wide = out.width >= 140  # outlet names only where there is room for them
     table.add_column("id", no_wrap=True)
-    table.add_column("title", ratio=3, min_width=30, overflow="fold")
+    table.add_column("title", ratio=3, min_width=20, overflow="fold")
     table.add_column("articles", justify="right")
-    table.add_column("outlets", ratio=2 if wide else None, overflow="fold", justify="left" if wide else "right")
-    table.add_column("first seen", no_wrap=True)
-    table.add_column("last updated", no_wrap=True)
+    table.add_column("outlets", ratio=2 if wide else None, overflow="fold",
+                     justify="left" if wide else "right")
+    table.add_column("first", no_wrap=True)
+    table.add_column("updated", no_wrap=True)
     width = 16 if wide else 10
     for s in rows:
         outlets = Text(", ".join(s.outlets)) if wide else str(len(s.outlets))
