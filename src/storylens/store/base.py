@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from storylens.models import AddResult, Article
+from storylens.models import AddResult, Analysis, Article, CopyLink, Entity, Quote, StoryRecord
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,80 @@ class Store(Protocol):
 
     def stats(self) -> dict[str, Any]:
         """Counts: articles, outlets, languages, date range, versions, store size."""
+        ...
+
+    # -- stage 2 and 3: analysis and entities (store/sqlite_analysis.py) ---------------------
+    def save_analysis(self, analysis: Analysis, version: int, entity_ids: dict[str, int]) -> None:
+        """Replace an article's analysis atomically; `entity_ids` maps local keys to entities."""
+        ...
+
+    def get_analysis(self, article_id: str) -> Analysis | None:
+        """The stored analysis of an article, or None."""
+        ...
+
+    def analysed_versions(self) -> dict[str, int]:
+        """Article id → the analysis version it was analysed with."""
+        ...
+
+    def entities_with_aliases(self, aliases: Iterable[str]) -> list[Entity]:
+        """Entities known by any of these normalised aliases."""
+        ...
+
+    def save_entity(self, entity: Entity, alias_keys: Iterable[str]) -> int:
+        """Insert or update an entity and its lookup aliases; returns its id."""
+        ...
+
+    def entities(self, *, label: str | None = None, limit: int | None = None) -> list[Entity]:
+        """Linked entities, most mentioned first."""
+        ...
+
+    def find_entities(self, name: str) -> list[Entity]:
+        """Entities whose name or an alias matches `name`, best first."""
+        ...
+
+    def quotes_by_entity(self, entity_id: int) -> list[tuple[str, Quote]]:
+        """(article id, quote) for every quote whose speaker is linked to this entity."""
+        ...
+
+    # -- stage 4 and 5: copies and stories (store/sqlite_stories.py) --------------------------
+    def save_copies(self, record: dict[str, Any], links: Iterable[CopyLink]) -> None:
+        """Store one article's copy signature and its links, atomically."""
+        ...
+
+    def copy_signatures(self, since: str | None = None, until: str | None = None) -> list[dict[str, Any]]:
+        """Stored copy signatures, in insertion order, optionally within dates."""
+        ...
+
+    def has_signatures(self, ids: Iterable[str]) -> set[str]:
+        """The ids among these that already have a copy signature."""
+        ...
+
+    def copy_links(self, article_ids: Iterable[str] | None = None) -> list[CopyLink]:
+        """Copy links touching these articles (all when None)."""
+        ...
+
+    def cluster_state(self) -> dict[str, Any] | None:
+        """The story clusterer's saved state, or None."""
+        ...
+
+    def save_stories(self, state: dict[str, Any], stories: Iterable[StoryRecord]) -> None:
+        """Replace the stories and the clusterer's state in one transaction."""
+        ...
+
+    def stories(self, limit: int | None = None) -> list[StoryRecord]:
+        """Stories, most recently updated first."""
+        ...
+
+    def get_story(self, story_id: str) -> StoryRecord | None:
+        """One story by id, or None."""
+        ...
+
+    def story_ids(self) -> dict[str, str]:
+        """Article id → story id."""
+        ...
+
+    def entity_names(self, article_id: str) -> set[str]:
+        """Canonical names of the entities an article mentions."""
         ...
 
     def transaction(self) -> AbstractContextManager[Any]:
