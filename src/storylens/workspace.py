@@ -81,8 +81,7 @@ class Workspace:
         """The articles `analyze` would work on."""
         from storylens.analyze.pipeline import ANALYSIS_VERSION
 
-        articles = ([self.article(i) for i in ids] if ids is not None
-                    else self.articles(include_superseded=False))
+        articles = self.select(ids)
         if redo:
             return articles
         done = self.store.analysed_versions()
@@ -94,7 +93,7 @@ class Workspace:
         """Find copies and rewrites among the given articles (default: all) and stored ones."""
         from storylens.stories.pipeline import detect_copies
 
-        articles = [self.article(i) for i in ids] if ids is not None else self.articles()
+        articles = self.select(ids)
         return detect_copies(self.store, articles, on_done=on_done)
 
     def cluster(
@@ -103,7 +102,7 @@ class Workspace:
         """Place articles (default: all not yet placed) into stories; returns their story ids."""
         from storylens.stories.pipeline import cluster_articles
 
-        articles = [self.article(i) for i in ids] if ids is not None else self.articles()
+        articles = self.select(ids)
         return cluster_articles(self.store, articles, on_done=on_done)
 
     def stories(self, limit: int | None = None) -> list[StoryRecord]:
@@ -139,6 +138,10 @@ class Workspace:
     def quotes_by(self, entity: Entity) -> list[tuple[Article, Quote]]:
         """Everything an entity is quoted as saying, with the article it is in."""
         return [(self.article(aid), q) for aid, q in self.store.quotes_by_entity(entity.id)]
+
+    def select(self, ids: Iterable[str] | None = None) -> list[Article]:
+        """These articles by id or prefix, or every current article when `ids` is None."""
+        return [self.article(i) for i in ids] if ids is not None else self.articles()
 
     def articles(self, **filters: Any) -> list[Article]:
         """Stored articles, newest first (filters: outlet, language, include_superseded, limit)."""

@@ -53,7 +53,7 @@ def run_copies(ws: Workspace, ids: list[str] | None, quiet: bool) -> list[CopyLi
     """Find copies and rewrites with a progress bar; a missing model is reported, not raised."""
     from storylens.analyze.nlp import ModelMissing
 
-    articles = [ws.article(i) for i in ids] if ids is not None else ws.articles()
+    articles = ws.select(ids)
     with progress_bar("copies", quiet) as progress:
         task = progress.add_task("", total=len(articles))
         try:

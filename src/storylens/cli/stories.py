@@ -17,7 +17,7 @@ def run_clustering(ws: Workspace, ids: list[str] | None, quiet: bool) -> list[st
     """Place articles into stories with a progress bar; a missing model is reported, not raised."""
     from storylens.analyze.nlp import ModelMissing
 
-    articles = [ws.article(i) for i in ids] if ids is not None else ws.articles()
+    articles = ws.select(ids)
     with progress_bar("stories", quiet) as progress:
         task = progress.add_task("", total=len(articles))
         try:
