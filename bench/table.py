@@ -84,6 +84,11 @@ def rows() -> list[tuple[str, str, str, str]]:
         out.append(("stories, B-cubed F1 (`bench/stories.py`)" if first else "", label, ours,
                     reference + f"target {target}; Miranda et al. 2018: 0.940 (own corpus)"))
         first = False
+    for name in ("basil_dev", "newswcl50", "ecbplus_dev"):
+        if run := _load(f"stories_{name}_through_ingest"):
+            out.append(("", f"{name.replace('_dev', '')} through `storylens ingest` (`--through-ingest`)",
+                        f"**{run['f1']:.3f}** (ARI {run['ari']:.3f}; {run['seconds_per_article']} s/article, "
+                        "all stages)", ""))
     return out
 
 
