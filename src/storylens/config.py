@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from storylens import __version__
 
 DEFAULT_DB = "storylens.db"
 USER_AGENT = f"storylens/{__version__} (+offline news briefings; https://pypi.org/project/storylens/)"
+
+
+def available_cores() -> int:
+    """The number of cores this process may use: the default for worker processes."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def default_db_path() -> Path:
@@ -29,7 +34,7 @@ class IngestOptions:
     retries: int = 2
     backoff: float = 0.5
     user_agent: str = USER_AGENT
-    workers: int = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers: int = field(default_factory=available_cores)
     outlets_file: Path | None = (
         Path(os.environ["STORYLENS_OUTLETS"]) if os.environ.get("STORYLENS_OUTLETS") else None
     )

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from storylens.config import IngestOptions, default_db_path
+from storylens.config import IngestOptions, available_cores, default_db_path
 from storylens.errors import StorylensError
 from storylens.ingest.pipeline import Ingestor, Job, plan
 from storylens.models import (
@@ -74,7 +74,7 @@ class Workspace:
         from storylens.analyze import pipeline
 
         todo = self.pending_analysis(ids, redo=redo)
-        workers = workers or pipeline.default_workers()
+        workers = workers or available_cores()
         return pipeline.run(self.store, todo, workers=min(workers, max(1, len(todo))), on_done=on_done)
 
     def pending_analysis(self, ids: Iterable[str] | None = None, *, redo: bool = False) -> list[Article]:

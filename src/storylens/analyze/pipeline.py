@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -169,11 +168,6 @@ def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
             group = []
     if group:
         yield group
-
-
-def default_workers() -> int:
-    """The number of cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def run(store, articles: list[Article], workers: int = 1,

@@ -53,11 +53,11 @@ def run_copies(ws: Workspace, ids: list[str] | None, quiet: bool) -> list[CopyLi
     """Find copies and rewrites with a progress bar; a missing model is reported, not raised."""
     from storylens.analyze.nlp import ModelMissing
 
-    articles = ws.select(ids)
+    ids = ids if ids is not None else [a.id for a in ws.articles()]  # the workspace reads them once
     with progress_bar("copies", quiet) as progress:
-        task = progress.add_task("", total=len(articles))
+        task = progress.add_task("", total=len(ids))
         try:
-            links = ws.detect_copies([a.id for a in articles],
+            links = ws.detect_copies(ids,
                                      on_done=lambda _: progress.update(task, advance=1))
         except ModelMissing as exc:
             err.print(Text(f"copy detection skipped: {exc}", style="yellow"))

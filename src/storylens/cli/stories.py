@@ -17,11 +17,11 @@ def run_clustering(ws: Workspace, ids: list[str] | None, quiet: bool) -> list[st
     """Place articles into stories with a progress bar; a missing model is reported, not raised."""
     from storylens.analyze.nlp import ModelMissing
 
-    articles = ws.select(ids)
+    ids = ids if ids is not None else [a.id for a in ws.articles()]  # the workspace reads them once
     with progress_bar("stories", quiet) as progress:
-        task = progress.add_task("", total=len(articles))
+        task = progress.add_task("", total=len(ids))
         try:
-            placed = ws.cluster([a.id for a in articles], on_done=lambda _: progress.update(task, advance=1))
+            placed = ws.cluster(ids, on_done=lambda _: progress.update(task, advance=1))
         except ModelMissing as exc:
             err.print(Text(f"story clustering skipped: {exc}", style="yellow"))
             return []
