@@ -278,3 +278,119 @@ class StoryRecord:
     def to_dict(self) -> dict[str, Any]:
         """The story as a JSON-ready dict."""
         return asdict(self)
+
+
+# -- Comparison (stage 6): claims, figures, disputes and quotes inside one story ----------------
+
+ClaimStatus = Literal["corroborated", "single_source", "disputed"]
+DisputeKind = Literal["number", "contradiction"]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a line comes from: an article, its outlet, and the sentence's character span."""
+
+    article_id: str
+    outlet: str | None
+    sentence: int
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The citation as a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass
+class Claim:
+    """Sentences from several articles that state the same thing; `voices` counts copies once."""
+
+    id: int
+    text: str  # the most central of its sentences, verbatim
+    status: ClaimStatus
+    citations: list[Citation]
+    outlets: list[str]
+    voices: int
+    centrality: float = 0.0  # mean similarity to the story's other sentences
+    quote: bool = False  # mostly inside quotation marks
+
+
+@dataclass
+class Figure:
+    """One number as several outlets report it (agreeing, or not: see Dispute)."""
+
+    measure: str
+    unit: str
+    value: float
+    text: str  # the number as written in the first citation
+    citations: list[Citation]
+    outlets: list[str]
+    voices: int
+
+
+@dataclass
+class DisputeSide:
+    """One side of a dispute: what it says and who says it."""
+
+    text: str
+    citations: list[Citation]
+    outlets: list[str]
+    value: float | None = None  # for number disputes, in the measure's unit
+
+
+@dataclass
+class Dispute:
+    """Outlets that disagree: numbers that differ on one measure, or statements that contradict."""
+
+    kind: DisputeKind
+    why: str
+    confidence: float
+    sides: list[DisputeSide]
+    measure: str | None = None
+
+
+@dataclass
+class QuoteSighting:
+    """One appearance of a quote in an article."""
+
+    article_id: str
+    outlet: str | None
+    start: int
+    end: int
+    sentence: int
+    text: str
+    kind: str
+    speaker: str | None
+
+
+@dataclass
+class TrackedQuote:
+    """A quote followed across outlets, with what changed between its appearances."""
+
+    speaker: str | None
+    speaker_entity: int | None
+    role: str | None
+    text: str  # as first published
+    kind: str
+    sightings: list[QuoteSighting]
+    outlets: list[str]
+    voices: int
+    flags: list[str] = field(default_factory=list)  # wording_changed, speaker_changed, paraphrase_in_quotes
+    notes: list[str] = field(default_factory=list)  # one line per flag, for readers
+
+
+@dataclass
+class Comparison:
+    """Everything stage 6 finds in one story."""
+
+    story_id: str
+    fingerprint: str  # of the story's article ids: a changed story is compared again
+    claims: list[Claim] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    disputes: list[Dispute] = field(default_factory=list)
+    quotes: list[TrackedQuote] = field(default_factory=list)
+    voices: list[list[str]] = field(default_factory=list)  # article ids grouped by independent voice
+
+    def to_dict(self) -> dict[str, Any]:
+        """The comparison as a JSON-ready dict."""
+        return asdict(self)

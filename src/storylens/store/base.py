@@ -132,6 +132,27 @@ class Store(Protocol):
         """Canonical names of the entities an article mentions."""
         ...
 
+    # -- comparison (stage 6) ------------------------------------------------------------------
+    def signature_vectors(self, ids: Iterable[str]) -> dict[str, Any]:
+        """The sentence vectors copy detection stored for these articles, by id."""
+        ...
+
+    def save_comparison(self, story_id: str, fingerprint: str, version: int, data: dict[str, Any]) -> None:
+        """Replace a story's comparison and its claim rows."""
+        ...
+
+    def get_comparison(self, story_id: str) -> dict[str, Any] | None:
+        """A story's stored comparison (fingerprint, version, data), or None."""
+        ...
+
+    def prune_comparisons(self) -> int:
+        """Drop comparisons of stories that no longer exist."""
+        ...
+
+    def claims_of_article(self, article_id: str) -> list[dict[str, Any]]:
+        """The claims an article's sentences belong to."""
+        ...
+
     def transaction(self) -> AbstractContextManager[Any]:
         """A context in which all writes commit together or not at all."""
         ...

@@ -168,4 +168,28 @@ MIGRATIONS.append(
     """
 )
 
+MIGRATIONS.append(
+    # 7: comparison inside a story: the whole result as JSON, and its claims as rows to query.
+    # Stories are rewritten on every clustering, so these key on story id without a foreign key;
+    # the fingerprint of the story's articles says whether a comparison is still current.
+    """
+    CREATE TABLE comparison (
+        story_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, version INTEGER NOT NULL,
+        created TEXT NOT NULL, data TEXT NOT NULL
+    );
+    CREATE TABLE claim (
+        story_id TEXT NOT NULL, idx INTEGER NOT NULL, status TEXT NOT NULL, text TEXT NOT NULL,
+        voices INTEGER NOT NULL, outlets TEXT NOT NULL,
+        PRIMARY KEY (story_id, idx)
+    ) WITHOUT ROWID;
+    CREATE TABLE claim_sentence (
+        story_id TEXT NOT NULL, claim_idx INTEGER NOT NULL,
+        article_id TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+        sentence INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+        PRIMARY KEY (story_id, claim_idx, article_id, sentence)
+    ) WITHOUT ROWID;
+    CREATE INDEX claim_sentence_article ON claim_sentence(article_id, sentence);
+    """
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

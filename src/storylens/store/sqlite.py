@@ -13,6 +13,7 @@ from storylens.models import AddResult, Article
 from storylens.store.base import SearchHit
 from storylens.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from storylens.store.sqlite_analysis import AnalysisTables
+from storylens.store.sqlite_compare import CompareTables
 from storylens.store.sqlite_stories import StoryTables
 
 _ARTICLE_COLUMNS = (
@@ -23,7 +24,7 @@ _SELECT = f"SELECT {', '.join('a.' + c for c in _ARTICLE_COLUMNS)} FROM article 
 _NEWEST_FIRST = "ORDER BY a.published IS NULL, a.published DESC, a.ingested_at DESC, a.rowid DESC"
 
 
-class SQLiteStore(AnalysisTables, StoryTables):
+class SQLiteStore(AnalysisTables, StoryTables, CompareTables):
     """A Store kept in one SQLite file."""
 
     def __init__(self, path: str | Path) -> None:

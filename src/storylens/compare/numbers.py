@@ -1,0 +1,197 @@
+"""Figures across outlets: the same measure reported with the same number, or with different ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from storylens.compare.lexicon import lexicon
+from storylens.compare.material import StoryMaterial, StorySentence
+from storylens.models import Citation, Dispute, DisputeSide, Figure, Quantity
+
+_LEXICON = lexicon()
+# Words that name the same measure in different outlets' wording.
+_CONCEPT_OF = {word: concept for concept, words in _LEXICON["measure_concepts"].items() for word in words}
+_STOP = frozenset(_LEXICON["measure_stop"])
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_SUBSET = re.compile(r"\s+of\s+(the|them|those|these|whom)\b", re.IGNORECASE)
+# How far apart two numbers may be and still be the same figure, by how exactly each is stated.
+_EXACT, _ROUGH = 0.01, 0.1
+_ROUGH_QUALIFIERS = {"about", "around", "roughly", "nearly", "almost", "some", "approximately", "close to",
+                     "an estimated", "estimated", "just under", "just over"}
+_LOWER_BOUNDS = {"more than", "over", "at least", "upwards of", "in excess of"}
+_UPPER_BOUNDS = {"less than", "under", "up to", "at most", "fewer than", "no more than"}
+SENTENCE_FLOOR = 0.35  # two figures on one measure come from sentences at least this alike
+DISPUTE_FLOOR = 0.5  # and to call two different numbers a dispute, the sentences must be closer still
+_GENERIC = frozenset({"people", "number", "total", "figure"})
+
+
+@dataclass
+class Reading:
+    """One quantity as a figure: its sentence, measure words and comparable value."""
+
+    quantity: Quantity
+    sentence: StorySentence
+    measure: frozenset[str]
+    dimension: str
+    value: float
+
+
+def measure_words(measure: str | None) -> frozenset[str]:
+    """The words that say what a quantity measures, with synonyms mapped to one concept."""
+    words = [w.casefold() for w in _WORD.findall(measure or "")]
+    out = set()
+    for word in words:
+        if word in _STOP:
+            continue
+        out.add(_CONCEPT_OF.get(word, word.rstrip("s") if len(word) > 3 else word))
+    return frozenset(out)
+
+
+def readings(material: StoryMaterial) -> list[Reading]:
+    """Every quantity in the story's kept sentences that states a figure (not a subset or a duration)."""
+    rows = {(s.article_id, s.index): s for s in material.sentences}
+    out = []
+    for member in material.articles:
+        analysis, text = member.analysis, member.article.text
+        for quantity in analysis.quantities if analysis else []:
+            sentence = rows.get((member.article.id, quantity.sentence))
+            if sentence is None or not quantity.normalised or _SUBSET.match(text, quantity.end):
+                continue
+            dimension = sorted(quantity.normalised)[0]
+            words = measure_words(quantity.measure)
+            if not words:
+                continue
+            out.append(Reading(quantity, sentence, words, dimension, quantity.normalised[dimension]))
+    return out
+
+
+def _related(a: Reading, b: Reading, similarity: float) -> bool:
+    """Half the words of the shorter measure are shared, in sentences that are alike."""
+    if a.dimension != b.dimension or similarity < SENTENCE_FLOOR:
+        return False
+    return len(a.measure & b.measure) * 2 >= min(len(a.measure), len(b.measure))
+
+
+def _same(a: Reading, b: Reading, similarity: float) -> bool:
+    """One measure's words hold the other's ('people injured', 'injured'; not 'motorists killed'), the
+    shorter says more than 'people', and the sentences are close enough to be about one event."""
+    small, large = sorted((a.measure, b.measure), key=len)
+    return similarity >= DISPUTE_FLOOR and small <= large and bool(small - _GENERIC)
+
+
+def relation(a: Quantity, b: Quantity, x: float, y: float) -> str:
+    """'same', 'compatible' (a bound such as 'more than 12' admits the other) or 'differ'."""
+    if _admits(a, x, y) or _admits(b, y, x):
+        return "compatible"
+    rough = {(a.qualifier or "").casefold(), (b.qualifier or "").casefold()} & _ROUGH_QUALIFIERS
+    tolerance = _ROUGH if rough else _EXACT
+    return "same" if abs(x - y) <= tolerance * max(abs(x), abs(y), 1e-9) else "differ"
+
+
+def _admits(bound: Quantity, own: float, other: float) -> bool:
+    qualifier = (bound.qualifier or "").casefold()
+    return (qualifier in _LOWER_BOUNDS and other >= own) or (qualifier in _UPPER_BOUNDS and other <= own)
+
+
+def compare_figures(material: StoryMaterial) -> tuple[list[Figure], list[Dispute]]:
+    """Figures that independent outlets agree on, and number disputes between voices."""
+    found = readings(material)
+    if not found:
+        return [], []
+    vectors = material.vectors[[r.sentence.row for r in found]]
+    similarity = vectors @ vectors.T
+    agree_pairs: list[tuple[int, int]] = []
+    clash_pairs: list[tuple[int, int]] = []
+    for i in range(len(found)):
+        for j in range(i + 1, len(found)):
+            a, b = found[i], found[j]
+            if a.sentence.article_id == b.sentence.article_id:
+                continue
+            if not _related(a, b, float(similarity[i, j])):
+                continue
+            kind = relation(a.quantity, b.quantity, a.value, b.value)
+            if kind == "same":
+                agree_pairs.append((i, j))
+            elif kind == "differ" and a.sentence.voice != b.sentence.voice and _same(a, b, float(similarity[i, j])):
+                clash_pairs.append((i, j))
+    figures = [_figure(material, [found[k] for k in group]) for group in _components(len(found), agree_pairs)]
+    figures = [f for f in figures if f.voices > 1]
+    figures.sort(key=lambda f: (-f.voices, f.measure))
+    return figures, _disputes(material, found, clash_pairs, agree_pairs)
+
+
+def _components(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        parent[find(b)] = find(a)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _citations(material: StoryMaterial, group: list[Reading]) -> tuple[list[Citation], list[str]]:
+    citations, outlets = [], []
+    for r in group:
+        citation = r.sentence.citation()
+        if citation not in citations:
+            citations.append(citation)
+        for outlet in material.article(r.sentence.article_id).outlets:
+            if outlet not in outlets:
+                outlets.append(outlet)
+    return citations, outlets
+
+
+def _label(group: list[Reading]) -> str:
+    names = [r.quantity.measure for r in group if r.quantity.measure]
+    return min(names, key=lambda m: (len(m), m)) if names else ""
+
+
+def _figure(material: StoryMaterial, group: list[Reading]) -> Figure:
+    citations, outlets = _citations(material, group)
+    first = group[0]
+    return Figure(_label(group), first.dimension, float(np.median([r.value for r in group])),
+                  first.quantity.text, citations, outlets, len({r.sentence.voice for r in group}))
+
+
+def _disputes(material: StoryMaterial, found: list[Reading], clashes: list[tuple[int, int]],
+              agreements: list[tuple[int, int]]) -> list[Dispute]:
+    """One dispute per pair of value groups on one measure; copies of one voice count once."""
+    agreeing = _components(len(found), agreements)
+    side_of = {i: n for n, group in enumerate(agreeing) for i in group}
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for i, j in clashes:
+        a = side_of.get(i, -1 - i)
+        b = side_of.get(j, -1 - j)
+        key = (min(a, b), max(a, b))
+        if key in seen:
+            continue
+        seen.add(key)
+        sides = []
+        for member, group_id in ((i, a), (j, b)):
+            group = [found[k] for k in agreeing[group_id]] if group_id >= 0 else [found[member]]
+            citations, outlets = _citations(material, group)
+            sides.append(DisputeSide(group[0].sentence.text, citations, outlets, group[0].value))
+        measure = _label([found[i], found[j]])
+        unit = found[i].dimension
+        why = (f"{measure}: {_number(sides[0].value)} vs {_number(sides[1].value)}"
+               f"{'' if unit == 'count' else ' ' + unit} in sentences on the same measure")
+        out.append(Dispute("number", why, 0.9, sides, measure=measure))
+    return out
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
