@@ -115,7 +115,8 @@ def compare_figures(material: StoryMaterial) -> tuple[list[Figure], list[Dispute
             kind = relation(a.quantity, b.quantity, a.value, b.value)
             if kind == "same":
                 agree_pairs.append((i, j))
-            elif kind == "differ" and a.sentence.voice != b.sentence.voice and _same(a, b, float(similarity[i, j])):
+            elif (kind == "differ" and a.sentence.voice != b.sentence.voice
+                  and _same(a, b, float(similarity[i, j]))):
                 clash_pairs.append((i, j))
     figures = [_figure(material, [found[k] for k in group]) for group in _components(len(found), agree_pairs)]
     figures = [f for f in figures if f.voices > 1]

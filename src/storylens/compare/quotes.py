@@ -58,8 +58,9 @@ def _sightings(material: StoryMaterial) -> list[_Seen]:
             continue
         roles = {e.key: e.roles[0] for e in analysis.entities if e.roles}
         for quote in analysis.quotes:
+            speaker = quote.speaker_key or quote.speaker
             sighting = QuoteSighting(member.article.id, member.article.outlet, quote.start, quote.end,
-                                     quote.sentence, quote.text, quote.kind, quote.speaker_key or quote.speaker)
+                                     quote.sentence, quote.text, quote.kind, speaker)
             found.append((quote, sighting, member.voice, member.entity_ids.get(quote.speaker_key or ""),
                           roles.get(quote.speaker_key or "")))
     pieces = [_pieces(quote.text) for quote, *_ in found]
