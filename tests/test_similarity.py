@@ -17,7 +17,8 @@ SENTENCES = {
     "bridge_paraphrase": "Twelve people were killed on Monday when part of the Colbeck Bridge fell into the "
                          "River Senn.",
     "bridge_digits": "Part of the Colbeck Bridge fell into the River Senn on Monday, killing 12 people.",
-    "bridge_other_number": "Part of the Colbeck Bridge fell into the River Senn on Monday, killing 15 people.",
+    "bridge_other_number": "Part of the Colbeck Bridge fell into the River Senn on Monday, killing 15 "
+                           "people.",
     "attend": "The prime minister will attend the summit in Samarkand on Thursday.",
     "attend_not": "The prime minister will not attend the summit in Samarkand on Thursday.",
     "football": "The striker signed for Lindenhof Rovers for a fee of 42 million euros on Wednesday.",
