@@ -82,3 +82,12 @@ def test_empty_inputs():
     assert same_claim_matrix([], []).shape == (0, 0)
     one = ClaimText("A sentence.", np.ones(384, dtype=np.float32) / np.sqrt(384))
     assert same_claim_matrix([one], []).shape == (1, 0)
+
+
+def test_top_k_limits_lexical_work_to_nearest_neighbours(claims):
+    a = [claims["bridge"], claims["attend"]]
+    b = [claims["bridge_digits"], claims["bridge_paraphrase"], claims["football"]]
+    full = same_claim_matrix(a, b)
+    nearest = same_claim_matrix(a, b, top_k=1)
+    assert nearest[0, 0] == pytest.approx(full[0, 0])  # the nearest pair keeps its lexical evidence
+    assert nearest.shape == full.shape and np.all((nearest >= 0) & (nearest <= 1))
