@@ -311,8 +311,9 @@ class Claim:
     citations: list[Citation]
     outlets: list[str]
     voices: int
-    centrality: float = 0.0  # mean similarity to the story's other sentences
+    centrality: float = 0.0  # similarity to the story's centre
     quote: bool = False  # mostly inside quotation marks
+    facts: int = 0  # names, numbers and dates in its main sentence: what makes it checkable
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storylens.config import IngestOptions, available_cores, default_db_path
 from storylens.errors import StorylensError
@@ -12,6 +12,7 @@ from storylens.ingest.pipeline import Ingestor, Job, plan
 from storylens.models import (
     Analysis,
     Article,
+    Comparison,
     CopyLink,
     Entity,
     IngestReport,
@@ -20,6 +21,9 @@ from storylens.models import (
     StoryRecord,
 )
 from storylens.store import SearchHit, Store, open_store
+
+if TYPE_CHECKING:
+    from storylens.brief.build import Briefing
 
 
 class Workspace:
@@ -104,6 +108,35 @@ class Workspace:
 
         articles = self.select(ids)
         return cluster_articles(self.store, articles, on_done=on_done)
+
+    def compare(
+        self, story_ids: Iterable[str] | None = None, *, redo: bool = False,
+        on_done: Callable[[StoryRecord], None] | None = None,
+    ) -> list[Comparison]:
+        """Compare the articles inside stories (default: every story whose comparison is stale)."""
+        from storylens.compare.pipeline import compare_stories, stale
+
+        stories = [self.story(i) for i in story_ids] if story_ids is not None else self.stories()
+        todo = stories if redo else stale(self.store, stories)
+        return compare_stories(self.store, todo, redo=True, on_done=on_done)
+
+    def stale_stories(self) -> list[StoryRecord]:
+        """Stories whose comparison must be redone (new articles, or a newer storylens)."""
+        from storylens.compare.pipeline import stale
+
+        return stale(self.store, self.stories())
+
+    def comparison(self, story_id: str) -> Comparison:
+        """A story's comparison: claims, agreed figures, disputes, quotes across outlets."""
+        from storylens.compare.pipeline import comparison_of
+
+        return comparison_of(self.store, self.story(story_id))
+
+    def briefing(self, story_id: str) -> Briefing:
+        """A story's briefing (render it with storylens.brief.render_markdown / render_html)."""
+        from storylens.brief.build import build_briefing
+
+        return build_briefing(self.store, self.story(story_id))
 
     def stories(self, limit: int | None = None) -> list[StoryRecord]:
         """Stories, most recently updated first."""

@@ -20,6 +20,7 @@ from storylens.cli.app import (
     print_json,
     progress_bar,
 )
+from storylens.cli.brief import run_comparison
 from storylens.cli.stories import run_clustering
 from storylens.config import IngestOptions
 from storylens.ingest.pipeline import plan
@@ -90,9 +91,10 @@ def ingest(
         analysed = run_analysis(ws, new_ids, workers, quiet=as_json) if analyze and new_ids else []
         links = run_copies(ws, new_ids, quiet=as_json) if analyze and new_ids else []
         placed = run_clustering(ws, new_ids, quiet=as_json) if analyze and new_ids else []
+        compared = run_comparison(ws, quiet=as_json) if analyze and placed else 0
     if as_json:
         print_json({**report.to_dict(), "analysed": len(analysed), "copy_links": len(links),
-                    "stories": sorted(set(placed))})
+                    "stories": sorted(set(placed)), "stories_compared": compared})
     else:
         counts = [("added", "added"), ("duplicate", "already stored"), ("new_version", "new versions"),
                   ("skipped", "skipped (no article in the page)"), ("failed", "failed")]

@@ -8,9 +8,18 @@ import numpy as np
 
 from storylens.compare.material import StoryMaterial, StorySentence
 from storylens.compare.similarity import SAME_CLAIM_THRESHOLD, ClaimText, same_claim_matrix
+from storylens.compare.words import content_stems, distinctive
 from storylens.models import Claim
 
 COSINE_FLOOR = 0.45  # below this, two sentences are not scored at all: they never state one claim
+# The pair model learned full paraphrase (MSRP); news outlets state one claim in sentences of different
+# length and scope. So two more kinds of evidence make a pair one claim: embeddings that nearly agree, or
+# fairly alike sentences sharing two anchors that pick out a subject in this story (a rare word, a name,
+# a resolved date, a telling number).
+CLOSE_COSINE = 0.75
+ANCHORED_COSINE = 0.55
+MIN_ANCHORS = 2
+EVIDENCE = 0.6  # the probability such a pair is given: above the model's threshold
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,8 @@ def sentence_edges(material: StoryMaterial, floor: float = COSINE_FLOOR) -> list
     """Scored pairs of sentences from different articles whose embeddings are at least `floor` alike."""
     sentences, vectors = material.sentences, material.vectors
     texts = [ClaimText(s.text, vectors[s.row]) for s in sentences]
+    keys = anchors(material)
+    figures = _figures(material)
     by_article: dict[str, list[int]] = {}
     for s in sentences:
         by_article.setdefault(s.article_id, []).append(s.row)
@@ -43,8 +54,55 @@ def sentence_edges(material: StoryMaterial, floor: float = COSINE_FLOOR) -> list
             continue
         probabilities = same_claim_matrix([texts[mine[i]] for i in keep_a], [texts[later[j]] for j in keep_b])
         for i, j in zip(*np.nonzero(near[np.ix_(keep_a, keep_b)]), strict=True):
-            edges.append(Edge(mine[keep_a[i]], later[keep_b[j]], float(probabilities[i, j])))
+            a, b = mine[keep_a[i]], later[keep_b[j]]
+            probability, cosine = float(probabilities[i, j]), float(vectors[a] @ vectors[b])
+            anchored = (cosine >= ANCHORED_COSINE and len(keys[a] & keys[b]) >= MIN_ANCHORS
+                        and not _different_figures(figures[a], figures[b]))
+            if cosine >= CLOSE_COSINE or anchored:
+                probability = max(probability, EVIDENCE)
+            edges.append(Edge(a, b, probability))
     return edges
+
+
+def _figures(material: StoryMaterial) -> list[dict[str, set[str]]]:
+    """Per sentence: its telling numbers by dimension (percent → {"12", "31"})."""
+    from storylens.compare.numbers import readings, telling
+
+    out: list[dict[str, set[str]]] = [{} for _ in material.sentences]
+    for reading in readings(material):
+        if telling(reading):
+            out[reading.sentence.row].setdefault(reading.dimension, set()).add(f"{reading.value:.2g}")
+    return out
+
+
+def _different_figures(a: dict[str, set[str]], b: dict[str, set[str]]) -> bool:
+    """Both state figures of one kind and share none: 'rose 12%' is not 'carried 31%'."""
+    return any(dimension in b and not (values & b[dimension]) for dimension, values in a.items())
+
+
+def anchors(material: StoryMaterial) -> list[frozenset[str]]:
+    """Per sentence: the rare words, names, resolved dates and telling numbers that pick out its subject."""
+    from storylens.compare.numbers import readings, telling
+
+    keys: list[set[str]] = [content_stems(s.text) | {f"entity:{e}" for e in s.entities}
+                            for s in material.sentences]
+    rows = {(s.article_id, s.index): s.row for s in material.sentences}
+    for member in material.articles:
+        for ref in member.analysis.times if member.analysis else []:
+            row = rows.get((member.article.id, ref.sentence))
+            if ref.resolved and row is not None:
+                keys[row].add(f"date:{ref.resolved}")
+    for reading in readings(material):
+        if telling(reading):
+            keys[reading.sentence.row].add(f"number:{reading.dimension}:{reading.value:.2g}")
+    rare = distinctive(keys)
+    # A key most voices use ("Colbeck Bridge", the day of the event) is the story's topic, not an anchor.
+    voices: dict[str, set[int]] = {}
+    for sentence, found in zip(material.sentences, keys, strict=True):
+        for key in found:
+            voices.setdefault(key, set()).add(sentence.voice)
+    most = max(2, len({s.voice for s in material.sentences}) // 2)
+    return [frozenset(k for k in found if k in rare and len(voices[k]) <= most) for found in keys]
 
 
 def centrality(material: StoryMaterial) -> np.ndarray:
@@ -105,7 +163,8 @@ def build_claims(material: StoryMaterial, groups: list[list[StorySentence]],
         claims.append(Claim(0, best.text, "corroborated" if voices > 1 else "single_source",
                             [s.citation() for s in group], outlets, voices,
                             round(float(max(central[s.row] for s in group)), 4),
-                            quote=sum(s.quoted for s in group) * 2 > len(group)))
+                            quote=sum(s.quoted for s in group) * 2 > len(group),
+                            facts=best.facts + len(best.entities)))
     claims.sort(key=lambda c: (-c.voices, -c.centrality, c.citations[0].article_id, c.citations[0].start))
     for n, claim in enumerate(claims):
         claim.id = n

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from storylens.compare.lexicon import lexicon
 from storylens.compare.material import StoryMaterial, StorySentence
+from storylens.compare.words import WORD, content_of, content_stems, distinctive, words
 from storylens.models import Dispute, DisputeSide
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 _LEXICON = lexicon()
 _NEGATORS = frozenset(_LEXICON["negators"])
 # Two poles a report can take on one subject: growing, going ahead — or the reverse.
@@ -19,7 +18,6 @@ _UP, _DOWN = frozenset(_LEXICON["up"]), frozenset(_LEXICON["down"])
 _DOWN_PHRASES = tuple(_LEXICON["down_phrases"])
 # Words strong enough that two alike sentences using opposite ones pull apart whatever their subject.
 _STRONG = frozenset(_LEXICON["strong"])
-_STOP = frozenset(_LEXICON["stop"])
 SIMILARITY_FLOOR = 0.4  # below this, two sentences are about different things
 # How alike two sentences must be for each kind of evidence: a negation needs the closest match (a denial
 # shares the words of what it denies), a direction needs a shared subject, a strong stance a shared name.
@@ -38,50 +36,28 @@ class Marker:
     strong: bool = False  # "boomed", "toxic": a stance, not just a direction
 
 
-def _words(text: str) -> list[str]:
-    return [w.casefold().replace("’", "'") for w in _WORD.findall(text)]
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ings", "ing", "ed", "s", "er"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if word.endswith("e") and len(word) >= 5 else word  # bridge, bridges: bridg
-
-
-def _content(words: list[str]) -> set[str]:
-    return {_stem(w) for w in words
-            if w not in _STOP and w not in _NEGATORS and w not in _UP and w not in _DOWN and len(w) > 2}
-
-
-def content_stems(text: str) -> set[str]:
-    """Stems of the sentence's content words (no function words, no polarity words)."""
-    return _content(_words(text))
-
-
 def markers(text: str) -> list[Marker]:
     """The sentence's negation and direction words, each with the content words it bears on."""
-    words = _words(text)
+    tokens = words(text)
     # Names ("Colbeck Bridge") run through a whole story: the subject of a direction is a common noun.
-    names = {w.casefold() for w in _WORD.findall(text)[1:] if w[:1].isupper()}
+    names = {w.casefold() for w in WORD.findall(text)[1:] if w[:1].isupper()}
     out = []
-    for i, word in enumerate(words):
+    for i, word in enumerate(tokens):
         if word in _NEGATORS or word.endswith("n't"):
-            out.append(Marker("negation", frozenset(_content(words[i + 1:i + 8]))))
+            out.append(Marker("negation", frozenset(content_of(tokens[i + 1:i + 8]))))
         elif word in _UP or word in _DOWN:
-            near = [w for w in words[max(0, i - 5):i] + words[i + 1:i + 4] if w not in names]
-            out.append(Marker("up" if word in _UP else "down", frozenset(_content(near)), word in _STRONG))
-    lowered = " ".join(words)
+            near = [w for w in tokens[max(0, i - 5):i] + tokens[i + 1:i + 4] if w not in names]
+            out.append(Marker("up" if word in _UP else "down", frozenset(content_of(near)), word in _STRONG))
+    lowered = " ".join(tokens)
     for phrase in _DOWN_PHRASES:
         at = lowered.find(phrase)
         if at >= 0:
             near = [w for w in lowered[:at].split()[-6:] if w not in names]
-            out.append(Marker("down", frozenset(_content(near)), phrase in _STRONG))
+            out.append(Marker("down", frozenset(content_of(near)), phrase in _STRONG))
     return out
 
 
-def contradiction(a: str, b: str, similarity: float, distinctive: set[str] | None = None,
+def contradiction(a: str, b: str, similarity: float, telling: set[str] | None = None,
                   shared_entities: int = 0) -> tuple[float, str] | None:
     """A confidence and a reason when two alike sentences assert opposite things about one subject."""
     if similarity < SIMILARITY_FLOOR:
@@ -90,7 +66,7 @@ def contradiction(a: str, b: str, similarity: float, distinctive: set[str] | Non
     if not ma and not mb:
         return None
     ca, cb = content_stems(a), content_stems(b)
-    keep = (lambda stems: stems & distinctive) if distinctive is not None else (lambda stems: stems)
+    keep = (lambda stems: stems & telling) if telling is not None else (lambda stems: stems)
     reasons: list[str] = []
     subjects: set[str] = set()
     negated_a = [m for m in ma if m.kind == "negation"]
@@ -123,16 +99,6 @@ def contradiction(a: str, b: str, similarity: float, distinctive: set[str] | Non
     return round(confidence, 3), "; ".join(reasons) + about
 
 
-def distinctive_stems(texts: list[str], share: float = 0.2) -> set[str]:
-    """Stems found in at most `share` of these sentences: words that pick out a subject in this story."""
-    counts: dict[str, int] = {}
-    for text in texts:
-        for stem in content_stems(text):
-            counts[stem] = counts.get(stem, 0) + 1
-    limit = max(2, share * len(texts))
-    return {stem for stem, n in counts.items() if n <= limit}
-
-
 def find_contradictions(material: StoryMaterial, threshold: float = 0.45) -> list[Dispute]:
     """Pairs of sentences from different voices that contradict, strongest first, at most MAX_DISPUTES."""
     sentences = [s for s in material.sentences if not s.quoted]
@@ -140,13 +106,13 @@ def find_contradictions(material: StoryMaterial, threshold: float = 0.45) -> lis
         return []
     vectors = material.vectors[[s.row for s in sentences]]
     similarity = vectors @ vectors.T
-    distinctive = distinctive_stems([s.text for s in material.sentences])
+    telling = set(distinctive([content_stems(s.text) for s in material.sentences]))
     found: list[tuple[float, str, StorySentence, StorySentence]] = []
     for i, j in zip(*np.nonzero(np.triu(similarity >= SIMILARITY_FLOOR, k=1)), strict=True):
         a, b = sentences[i], sentences[j]
         if a.voice == b.voice:
             continue
-        verdict = contradiction(a.text, b.text, float(similarity[i, j]), distinctive,
+        verdict = contradiction(a.text, b.text, float(similarity[i, j]), telling,
                                 len(a.entities & b.entities))
         if verdict and verdict[0] >= threshold:
             found.append((verdict[0], verdict[1], a, b))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,7 @@ class StorySentence:
     quoted: bool  # mostly inside quotation marks
     position: int  # 0 for the article's first sentence
     entities: frozenset[int] = frozenset()
+    facts: int = 0  # numbers and dates the sentence states: what makes a line checkable
 
     def citation(self) -> Citation:
         """A citation of this sentence."""
@@ -114,6 +116,7 @@ def _sentences(member: StoryArticle, first_row: int) -> list[StorySentence]:
         return []
     kept = [s for s in analysis.sentences if len(text[s.start:s.end].split()) >= MIN_WORDS]
     quoted = quoted_fractions(text, [(s.start, s.end) for s in kept])
+    facts = Counter(q.sentence for q in analysis.quantities) + Counter(t.sentence for t in analysis.times)
     by_sentence: dict[int, set[int]] = {}
     for mention in analysis.mentions:
         entity = member.entity_ids.get(mention.key)
@@ -121,7 +124,7 @@ def _sentences(member: StoryArticle, first_row: int) -> list[StorySentence]:
             by_sentence.setdefault(mention.sentence, set()).add(entity)
     return [StorySentence(first_row + n, member.article.id, member.article.outlet, member.voice, s.index,
                           s.start, s.end, text[s.start:s.end], share >= 0.5, n,
-                          frozenset(by_sentence.get(s.index, ())))
+                          frozenset(by_sentence.get(s.index, ())), facts[s.index])
             for n, (s, share) in enumerate(zip(kept, quoted, strict=True))]
 
 

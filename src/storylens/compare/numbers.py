@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +25,10 @@ _ROUGH_QUALIFIERS = {"about", "around", "roughly", "nearly", "almost", "some", "
 _LOWER_BOUNDS = {"more than", "over", "at least", "upwards of", "in excess of"}
 _UPPER_BOUNDS = {"less than", "under", "up to", "at most", "fewer than", "no more than"}
 SENTENCE_FLOOR = 0.35  # two figures on one measure come from sentences at least this alike
+SAME_MEASURE_FLOOR = 0.2  # or, when both name exactly the same measure, at least this alike
 DISPUTE_FLOOR = 0.5  # and to call two different numbers a dispute, the sentences must be closer still
+TELLING_FLOOR = 0.3  # the same telling number (EUR 1.2bn, 2.4 km) agrees across loosely alike sentences
+_COMPARE_IN = ("count", "percent", "m", "km2", "days")
 _GENERIC = frozenset({"people", "number", "total", "figure"})
 
 
@@ -58,9 +62,11 @@ def readings(material: StoryMaterial) -> list[Reading]:
         analysis, text = member.analysis, member.article.text
         for quantity in analysis.quantities if analysis else []:
             sentence = rows.get((member.article.id, quantity.sentence))
-            if sentence is None or not quantity.normalised or _SUBSET.match(text, quantity.end):
+            if sentence is None or not quantity.normalised:
                 continue
-            dimension = sorted(quantity.normalised)[0]
+            if quantity.unit == "count" and _SUBSET.match(text, quantity.end):
+                continue  # "two of the injured": part of a figure, not a figure
+            dimension = _dimension(quantity)
             words = measure_words(quantity.measure)
             if not words:
                 continue
@@ -69,10 +75,26 @@ def readings(material: StoryMaterial) -> list[Reading]:
 
 
 def _related(a: Reading, b: Reading, similarity: float) -> bool:
-    """Half the words of the shorter measure are shared, in sentences that are alike."""
-    if a.dimension != b.dimension or similarity < SENTENCE_FLOOR:
+    """One measure in both ('contract', 'contract'), or half the words shared in alike sentences."""
+    if a.dimension != b.dimension:
         return False
-    return len(a.measure & b.measure) * 2 >= min(len(a.measure), len(b.measure))
+    if a.measure == b.measure and a.measure - _GENERIC:
+        return similarity >= SAME_MEASURE_FLOOR
+    shared = len(a.measure & b.measure)
+    return similarity >= SENTENCE_FLOOR and shared * 2 >= min(len(a.measure), len(b.measure))
+
+
+def _dimension(quantity: Quantity) -> str:
+    """The unit two readings are compared in: metres for any length, days for any duration."""
+    keys = quantity.normalised
+    return next((k for k in _COMPARE_IN if k in keys), sorted(keys)[0])
+
+
+def telling(reading: Reading) -> bool:
+    """A number unlikely to recur by chance in one story: money, a share, a length; a count of ten or more."""
+    if reading.dimension == "count":
+        return reading.value >= 10 and not (1900 <= reading.value <= 2100)
+    return reading.dimension not in ("year", "month", "week", "day", "days", "hour", "minute")
 
 
 def _same(a: Reading, b: Reading, similarity: float) -> bool:
@@ -110,11 +132,15 @@ def compare_figures(material: StoryMaterial) -> tuple[list[Figure], list[Dispute
             a, b = found[i], found[j]
             if a.sentence.article_id == b.sentence.article_id:
                 continue
-            if not _related(a, b, float(similarity[i, j])):
+            if a.dimension != b.dimension:
                 continue
+            alike = float(similarity[i, j])
             kind = relation(a.quantity, b.quantity, a.value, b.value)
-            if kind == "same":
+            if kind == "same" and (_related(a, b, alike) or (telling(a) and alike >= TELLING_FLOOR)):
                 agree_pairs.append((i, j))
+                continue
+            if not _related(a, b, alike):
+                continue
             elif (kind == "differ" and a.sentence.voice != b.sentence.voice
                   and _same(a, b, float(similarity[i, j]))):
                 clash_pairs.append((i, j))
@@ -154,8 +180,9 @@ def _citations(material: StoryMaterial, group: list[Reading]) -> tuple[list[Cita
 
 
 def _label(group: list[Reading]) -> str:
-    names = [r.quantity.measure for r in group if r.quantity.measure]
-    return min(names, key=lambda m: (len(m), m)) if names else ""
+    """The measure as most outlets word it (the longer wording on a tie: it says more)."""
+    names = Counter(r.quantity.measure for r in group if r.quantity.measure)
+    return max(names, key=lambda m: (names[m], len(m), m)) if names else ""
 
 
 def _figure(material: StoryMaterial, group: list[Reading]) -> Figure:

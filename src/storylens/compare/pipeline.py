@@ -7,7 +7,7 @@ from typing import Any
 
 from storylens.compare import claims as claim_steps
 from storylens.compare.contradictions import find_contradictions
-from storylens.compare.material import fingerprint, load
+from storylens.compare.material import StoryMaterial, fingerprint, load
 from storylens.compare.numbers import compare_figures
 from storylens.compare.quotes import track_quotes
 from storylens.models import (
@@ -25,9 +25,9 @@ from storylens.models import (
 COMPARE_VERSION = 1  # bump when the comparison changes: stored results are then redone
 
 
-def compare_story(store, story: StoryRecord) -> Comparison:
+def compare_story(store, story: StoryRecord, material: StoryMaterial | None = None) -> Comparison:
     """Claims, agreed figures, disputes and tracked quotes of one story."""
-    material = load(store, story)
+    material = material or load(store, story)
     central = claim_steps.centrality(material)
     edges = claim_steps.sentence_edges(material)
     claims = claim_steps.build_claims(material, claim_steps.group_claims(material, edges), central)
@@ -53,21 +53,28 @@ def current(store, story: StoryRecord) -> Comparison | None:
     return None
 
 
-def comparison_of(store, story: StoryRecord) -> Comparison:
+def comparison_of(store, story: StoryRecord, material: StoryMaterial | None = None) -> Comparison:
     """A story's comparison: the stored one when current, otherwise computed and stored."""
     found = current(store, story)
     if found is None:
-        found = compare_story(store, story)
+        found = compare_story(store, story, material)
         store.save_comparison(story.id, found.fingerprint, COMPARE_VERSION, found.to_dict())
     return found
+
+
+def stale(store, stories: Iterable[StoryRecord]) -> list[StoryRecord]:
+    """The stories whose stored comparison is missing or out of date."""
+    stored = store.comparison_fingerprints()
+    return [s for s in stories if stored.get(s.id) != (fingerprint(s), COMPARE_VERSION)]
 
 
 def compare_stories(store, stories: Iterable[StoryRecord], *, redo: bool = False,
                     on_done: Callable[[StoryRecord], None] | None = None) -> list[Comparison]:
     """Compare (and store) every story given whose stored comparison is missing or stale."""
     out = []
+    stored = store.comparison_fingerprints()
     for story in stories:
-        if redo or current(store, story) is None:
+        if redo or stored.get(story.id) != (fingerprint(story), COMPARE_VERSION):
             comparison = compare_story(store, story)
             store.save_comparison(story.id, comparison.fingerprint, COMPARE_VERSION, comparison.to_dict())
             out.append(comparison)

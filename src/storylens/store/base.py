@@ -145,6 +145,10 @@ class Store(Protocol):
         """A story's stored comparison (fingerprint, version, data), or None."""
         ...
 
+    def comparison_fingerprints(self) -> dict[str, tuple[str, int]]:
+        """Story id → (fingerprint, version) of every stored comparison."""
+        ...
+
     def prune_comparisons(self) -> int:
         """Drop comparisons of stories that no longer exist."""
         ...

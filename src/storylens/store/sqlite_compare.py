@@ -55,6 +55,11 @@ class CompareTables:
             return None
         return {"fingerprint": row[0], "version": row[1], "data": json.loads(row[2])}
 
+    def comparison_fingerprints(self) -> dict[str, tuple[str, int]]:
+        """Story id → (fingerprint, version) of every stored comparison."""
+        return {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            "SELECT story_id, fingerprint, version FROM comparison")}
+
     def prune_comparisons(self) -> int:
         """Drop comparisons (and claims) of stories that no longer exist; returns how many."""
         with self.transaction() as conn:  # type: ignore[attr-defined]
