@@ -147,7 +147,8 @@ def _both(seeds, claim_words: str) -> bool:
     for claim in comparison.claims:
         if claim.status == "single_source":
             continue
-        texts = {c.article_id: ws.article(c.article_id).text[c.start:c.end].casefold() for c in claim.citations}
+        texts = {c.article_id: ws.article(c.article_id).text[c.start:c.end].casefold()
+                 for c in claim.citations}
         if len(texts) == 2 and all(claim_words in t for t in texts.values()):
             return True
     return False
