@@ -29,6 +29,9 @@ demo: install
 	$(BIN)/storylens entities --db $(DEMO_DB) --label PERSON --limit 8
 	$(BIN)/storylens entity "Helena Marsk" --db $(DEMO_DB)
 	$(BIN)/storylens stories --db $(DEMO_DB)
+	$(BIN)/storylens brief --db $(DEMO_DB) "$$($(BIN)/storylens stories --db $(DEMO_DB) --json | \
+	  $(BIN)/python -c 'import json, sys; print(max(json.load(sys.stdin), key=lambda s: len(s["article_ids"]))["id"])')"
+	$(BIN)/storylens brief --all --format html -o demo/briefings --db $(DEMO_DB)
 
 lint: install
 	$(BIN)/ruff check src tests bench
