@@ -22,10 +22,14 @@ gold Content in two pieces). Scores (micro-averaged):
 - content, half-overlap: predicted quotes and gold Contents are paired one-to-one (greedily, best
   coverage first); a pair counts when the predicted span covers at least half of the gold Content's
   word tokens;
-- speaker: end to end; a true positive is a half-overlap pair whose predicted speaker mention
+- speaker, end to end: a true positive is a half-overlap pair whose predicted speaker mention
   (speaker_start..speaker_end; for a continuation quote, the span of the speaker it continues)
   overlaps the gold Source span by at least one character. Precision over predicted quotes that
   name a speaker span, recall over gold attributions that have a Source;
+- speaker, on matched quotes (issue 3's definition: the predicted speaker overlaps the gold Source, for
+  matched quotes): the same true positives, precision over the half-overlap pairs whose predicted quote
+  names a speaker span, recall over the pairs whose gold attribution has a Source; speaker accuracy is
+  that recall (correct / matched pairs with a gold Source);
 - cue: end to end likewise, with the predicted cue span overlapping the gold Cue span.
 
 Results go to bench/results/quotes.json.
@@ -195,6 +199,7 @@ def score_article(text: str, gold: list[Gold], pred: list[dict], counts: dict[st
         counts["speaker_tp"] += _overlaps(p["speaker"], g.source)
         counts["cue_tp"] += _overlaps(p["cue"], g.cue)
         counts["matched_with_source"] += bool(g.source)
+        counts["matched_pred_speaker"] += p["speaker"] is not None
         counts["speaker_correct_matched"] += bool(g.source) and _overlaps(p["speaker"], g.source)
     for gi, g in enumerate(gold):
         if gi not in matched:
@@ -230,7 +235,7 @@ def run(dataset: Path, limit: int | None, names: list[str] | None = None,
     docs = docs or {}
     counts: dict[str, int] = dict.fromkeys(
         ["exact_tp", "overlap_tp", "gold", "pred", "gold_source", "pred_speaker", "gold_cue", "pred_cue",
-         "speaker_tp", "cue_tp", "matched_with_source", "speaker_correct_matched"], 0)
+         "speaker_tp", "cue_tp", "matched_with_source", "matched_pred_speaker", "speaker_correct_matched"], 0)
     errors: list[dict] = []
     words = 0
     t0 = time.perf_counter()
@@ -248,6 +253,8 @@ def run(dataset: Path, limit: int | None, names: list[str] | None = None,
         "content_exact": prf(counts["exact_tp"], counts["pred"], counts["gold"]),
         "content_half_overlap": prf(counts["overlap_tp"], counts["pred"], counts["gold"]),
         "speaker": prf(counts["speaker_tp"], counts["pred_speaker"], counts["gold_source"]),
+        "speaker_on_matched": prf(counts["speaker_correct_matched"], counts["matched_pred_speaker"],
+                                  counts["matched_with_source"]),
         "speaker_accuracy_on_matched": round(
             counts["speaker_correct_matched"] / counts["matched_with_source"], 3)
         if counts["matched_with_source"] else 0.0,
@@ -263,6 +270,7 @@ def run(dataset: Path, limit: int | None, names: list[str] | None = None,
 def report(fig: dict) -> str:
     """The figures as a table beside the published bars."""
     c_ex, c_ov, spk, cue = fig["content_exact"], fig["content_half_overlap"], fig["speaker"], fig["cue"]
+    spm = fig["speaker_on_matched"]
     rows = [
         f"PolNeAR {Path(fig['dataset']).name}: {fig['articles']} articles, {fig['words']} words, "
         f"{fig['gold_attributions']} gold attributions, {fig['predicted_quotes']} predicted quotes, "
@@ -274,6 +282,8 @@ def report(fig: dict) -> str:
         "   Citron 0.833 (PARC 3.0); GGT 0.837 (overlap >= 0.3, own set)   target >= 0.80",
         f"{'speaker (end to end)':34}{spk['precision']:7.3f}{spk['recall']:7.3f}{spk['f1']:7.3f}"
         "   Citron 0.820 (PARC 3.0)   target >= 0.82",
+        f"{'speaker, on matched quotes':34}{spm['precision']:7.3f}{spm['recall']:7.3f}{spm['f1']:7.3f}"
+        "   Citron 0.820 (PARC 3.0; issue 3's definition)",
         f"{'speaker accuracy, matched quotes':34}{'':14}{fig['speaker_accuracy_on_matched']:7.3f}"
         "   GGT 0.865 (own set)",
         f"{'cue (end to end)':34}{cue['precision']:7.3f}{cue['recall']:7.3f}{cue['f1']:7.3f}",

@@ -274,3 +274,34 @@ def test_classifier_weights_are_small_json_with_context_and_pair_features(nlp):
     doc = nlp("The senator said on Monday that the bill would pass.")
     feats = [f for cand in candidates(doc, []) for f in candidate_features(doc, cand)]
     assert "l=say&r=ccomp" in feats and "ocue=0" in feats and "sq=0" in feats
+
+
+def test_relative_clause_source_runs_through_the_pronoun(nlp):
+    text = ("The plan was opposed by Maria Olsen, a senior economist at the bank, who said the cuts would "
+            "hurt farmers.")
+    quote = one(quotes_of(nlp, text), "the cuts would hurt")
+    assert (quote.speaker_key, quote.speaker_via, quote.cue) == ("Maria Olsen", "name", "said")
+    assert text[quote.speaker_start:quote.speaker_end].startswith("Maria Olsen")
+    assert text[quote.speaker_start:quote.speaker_end].endswith("who")  # the mention the verb's subject is
+
+
+def test_passive_quoted_as_saying(nlp):
+    quote = one(quotes_of(nlp, "Sanders, who was quoted as saying the deal was dead, left early."),
+                "the deal")
+    assert (quote.kind, quote.speaker_key) == ("indirect", "Sanders")
+    quote = one(quotes_of(nlp, "The senator was quoted as saying that the deal was dead."), "saying that")
+    assert quote.speaker == "The senator"
+
+
+def test_mixed_quote_is_one_clause_with_a_partial(nlp):
+    text = "Governor Greg Abbott told the president that if he wants the guns, “come and take them.”"
+    quotes = quotes_of(nlp, text)
+    clause = one(quotes, "that if he wants the guns")
+    assert (clause.kind, clause.speaker_key) == ("indirect", "Greg Abbott")
+    assert one(quotes, "come and take them").kind == "partial"
+
+
+def test_heading_line_is_not_the_speaker(nlp):
+    quote = one(quotes_of(nlp, "5:45 p.m.\n\nDr. Karen Lowe says the candidate is extremely fit."),
+                "the candidate")
+    assert quote.speaker == "Karen Lowe"

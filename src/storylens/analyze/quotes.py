@@ -263,14 +263,35 @@ def _subject(verb: Token) -> Span | None:
     """The verb's subject, or its coordinated verb's, or the noun a relative clause hangs on."""
     for tok in (verb, verb.head):
         for child in tok.children:
-            if child.dep_ in SPEAKER_DEPS and not _dateline_word(child):
+            if child.dep_ in SPEAKER_DEPS and not _dateline_word(child) and not _other_line(child, tok):
                 if child.tag_ in {"WP", "WDT"} and tok.dep_ == "relcl":
                     return _np(tok.head)
                 return _np(child)
         inherits = tok.dep_ in {"conj", "xcomp"} or tok.dep_ in {"advcl", "pcomp"} and tok.tag_ == "VBG"
         if not inherits or tok is tok.head:
             break
+    return _passive_speaker(verb)
+
+
+def _passive_speaker(verb: Token) -> Span | None:
+    """ "X was quoted as saying", "X is said to have told": the subject of the passive verb above."""
+    tok = verb
+    for _ in range(3):
+        if tok.dep_ not in {"pcomp", "xcomp", "prep"} or tok.head is tok:
+            return None
+        tok = tok.head
+        subjects = [c for c in tok.children if c.dep_ == "nsubjpass"]
+        if subjects and tok.tag_ == "VBN":
+            if subjects[0].tag_ in {"WP", "WDT"} and tok.dep_ == "relcl":
+                return _np(tok.head)
+            return _np(subjects[0])
     return None
+
+
+def _other_line(child: Token, verb: Token) -> bool:
+    """ "1:50 p.m.\n\nFamed doctor Pacheco said": a parse may make a heading line a second subject."""
+    lo, hi = sorted((child.i, verb.i))
+    return any("\n" in t.text_with_ws for t in verb.doc[lo:hi])
 
 
 def _np(head: Token) -> Span:
@@ -527,18 +548,36 @@ def _attach(doc: Doc, quote: Quote, cue: _Cue, mentions: list[Mention]) -> None:
         quote.confidence = 0.4
         return
     named = _mention_in(subject, mentions) or _alias_in(subject, mentions) or _appositive(subject, mentions)
+    relative = _relative_pronoun(cue.verb, subject)
     if named is not None:
         quote.speaker, quote.speaker_start, quote.speaker_end = named.text, named.start, named.end
         quote.speaker_key, quote.speaker_via = named.key, "name"
         quote.confidence = 0.9 if quote.kind == "direct" else 0.8
+        if relative is not None:
+            quote.speaker_end = max(named.end, relative.idx + len(relative.text))
         return
     quote.speaker, quote.speaker_start, quote.speaker_end = subject.text, subject.start_char, subject.end_char
+    if relative is not None:
+        quote.speaker_end = max(subject.end_char, relative.idx + len(relative.text))
     if subject.root.lower_ in MALE | FEMALE | {"it", "they"}:
         quote.speaker_via = "pronoun"
         quote.confidence = 0.7
     else:
         quote.speaker_via = "nominal"
         quote.confidence = 0.7 if quote.kind == "direct" else 0.6
+
+
+def _relative_pronoun(verb: Token, subject: Span) -> Token | None:
+    """ "Smith, who said": the relative pronoun that stands for the speaker in the verb's clause (the
+    speaker mention runs from the name through it)."""
+    for tok in (verb, verb.head):
+        for child in tok.children:
+            if child.dep_ in {"nsubj", "nsubjpass"} and child.tag_ in {"WP", "WDT"} and tok.dep_ == "relcl" \
+                    and child.i >= subject.end and subject.start <= tok.head.i < subject.end:
+                return child
+        if tok.dep_ not in {"conj", "xcomp"} or tok is tok.head:
+            break
+    return None
 
 
 def _mention_in(subject: Span, mentions: list[Mention]) -> Mention | None:
@@ -605,11 +644,12 @@ def _before_name(root: Token, person: Mention) -> bool:
 def _indirect_quotes(doc: Doc, sentences: list[Sentence], cues: list[_Cue], direct: list[Quote],
                      segments: list[_Segment], mentions: list[Mention]) -> list[Quote]:
     """Reported speech: a cue with a speaker and a clause that is not itself quoted (it may hold a
-    partial quote: the partial keeps the quoted words, the indirect quote the whole clause)."""
+    partial quote: the partial keeps the quoted words, the indirect quote the whole clause; a quoted
+    stretch inside the clause its cue reports becomes such a partial)."""
     used = {q.cue_start for q in direct if q.cue_start is not None and q.kind == "direct"}
     out: list[Quote] = []
     for cue in cues:
-        if cue.start in used or cue.content is None or cue.subject is None:
+        if cue.content is None or cue.subject is None:
             continue
         span = _in_line(_text(doc), cue.content, cue.start)
         if span is None:
@@ -623,6 +663,12 @@ def _indirect_quotes(doc: Doc, sentences: list[Sentence], cues: list[_Cue], dire
             continue
         if _rule_rejected(doc, cue):
             continue
+        if cue.start in used:
+            # A mixed quote ("told him that if he wants our guns, “come and take it.”"): the quoted
+            # words are a fragment of the reported clause.
+            for q in direct:
+                if q.cue_start == cue.start and start <= q.start and q.end <= end + 2:
+                    q.kind = "partial"
         for part_start, part_end in _that_clauses(doc, cue, start, end):
             quote = Quote(start=part_start, end=part_end, text=_text(doc)[part_start:part_end],
                           kind="indirect", sentence=sentence_at(sentences, part_start))
@@ -744,6 +790,11 @@ def _source(verb: Token) -> Span | None:
             objs = [c for c in child.children if c.dep_ == "pobj"]
             if objs:
                 return _np(objs[0])
+    if verb.tag_ == "VBN" and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children):
+        # "was quoted as saying", "is cited as": the passive subject is who spoke.
+        subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if subjects:
+            return _np(subjects[0])
     tok = verb
     for _ in range(3):
         if tok.head is tok or tok.dep_ in {"ccomp", "parataxis"}:
