@@ -123,7 +123,8 @@ def test_untrusted_text_is_escaped_in_every_format(tmp_path):
     hostile = tmp_path / "in"
     hostile.mkdir()
     body = ("Officials said the <b>bridge</b> would reopen on Friday after repairs costing 3 million euros. "
-            "The mayor said the works were finished early.\n\n<script>alert('x')</script> [link](javascript:x)")
+            "The mayor said the works were finished early.\n\n"
+            "<script>alert('x')</script> [link](javascript:x)")
     for name, outlet in (("a.json", "Alpha News"), ("b.json", "Beta Times")):
         (hostile / name).write_text(json.dumps({
             "title": "<script>alert(1)</script> Bridge to reopen", "text": body, "outlet": outlet,

@@ -38,8 +38,8 @@ def cite(citations: list[dict[str, Any]], limit: int = 4) -> str:
     return " ".join(out[:limit]) + (f" +{more}" if more > 0 else "")
 
 
-def render_markdown(briefing: Briefing, *, show: int = 12) -> str:
-    """The whole briefing as Markdown."""
+def render_markdown(briefing: Briefing, *, show: int = 12, sources: bool = True) -> str:
+    """The whole briefing as Markdown (`sources=False`: without the list of cited sentences)."""
     b = briefing
     coverage = b.coverage
     lines = [f"# {escape(b.headline)}", ""]
@@ -63,7 +63,8 @@ def render_markdown(briefing: Briefing, *, show: int = 12) -> str:
         f"- **{t['when']}** ({escape(t['phrase'])}) {escape(t['text'])} {cite(t['citations'])}"
         for t in b.timeline[:show * 2]])
     lines += _section("Coverage", _coverage(b))
-    lines += _section("Sources", _sources(b, show))
+    if sources:
+        lines += _section("Sources", _sources(b, show))
     return "\n".join(lines).rstrip() + "\n"
 
 

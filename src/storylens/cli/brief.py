@@ -66,14 +66,14 @@ def compare(
         err.print("every story's comparison is up to date")
 
 
-def render(ws: Workspace, story_id: str, fmt: Format) -> str:
-    """One story's briefing in a format."""
+def render(ws: Workspace, story_id: str, fmt: Format, sources: bool = True) -> str:
+    """One story's briefing in a format (Markdown without its source list when `sources` is false)."""
     from storylens.brief import render_html, render_markdown
 
     briefing = ws.briefing(story_id)
     if fmt is Format.json:
         return json.dumps(briefing.to_dict(), ensure_ascii=False, indent=2) + "\n"
-    return render_html(briefing) if fmt is Format.html else render_markdown(briefing)
+    return render_html(briefing) if fmt is Format.html else render_markdown(briefing, sources=sources)
 
 
 def _file_name(story: StoryRecord, fmt: Format) -> str:
@@ -103,15 +103,17 @@ def brief(
         if all_stories:
             _write_all(ws, fmt, output)
             return
+        terminal = output is None and fmt is Format.md and out.is_terminal
         try:
-            text = render(ws, story_id, fmt)
+            # In a terminal the anchors of the source list are noise: the citations name the outlets.
+            text = render(ws, story_id, fmt, sources=not terminal)
         except StorylensError as exc:
             err.print(Text(f"error: {exc}", style="red"))
             raise typer.Exit(1) from exc
     if output is not None:
         output.write_text(text, encoding="utf-8")
         err.print(f"briefing written to {output}")
-    elif fmt is Format.md and out.is_terminal:
+    elif terminal:
         out.print(Markdown(text, hyperlinks=False))
     else:
         typer.echo(text, nl=False)
