@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -18,7 +18,7 @@ from storylens.models import StoryRecord
 from storylens.workspace import Workspace
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     """Briefing output formats."""
 
     md = "md"
@@ -88,7 +88,8 @@ def brief(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="md, html or json.")] = Format.md,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write to this file (with --all: this folder).")] = None,
-    all_stories: Annotated[bool, typer.Option("--all", help="Every story, one file each, into -o DIR.")] = False,
+    all_stories: Annotated[bool, typer.Option(
+        "--all", help="Every story, one file each, into -o DIR.")] = False,
     db: DbOption = None,
 ) -> None:
     """The story briefing: summary, agreed / single-source / disputed claims, who said what — all cited."""
