@@ -11,7 +11,7 @@ from storylens.compare.similarity import SAME_CLAIM_THRESHOLD, ClaimText, same_c
 from storylens.compare.words import content_stems, distinctive
 from storylens.models import Claim
 
-COSINE_FLOOR = 0.45  # below this, two sentences are not scored at all: they never state one claim
+COSINE_FLOOR = 0.5  # below this, two sentences are not scored at all: they never state one claim
 # The pair model learned full paraphrase (MSRP); news outlets state one claim in sentences of different
 # length and scope. So two more kinds of evidence make a pair one claim: embeddings that nearly agree, or
 # fairly alike sentences sharing two anchors that pick out a subject in this story (a rare word, a name,

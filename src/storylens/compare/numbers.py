@@ -28,6 +28,7 @@ SENTENCE_FLOOR = 0.35  # two figures on one measure come from sentences at least
 SAME_MEASURE_FLOOR = 0.2  # or, when both name exactly the same measure, at least this alike
 DISPUTE_FLOOR = 0.5  # and to call two different numbers a dispute, the sentences must be closer still
 TELLING_FLOOR = 0.3  # the same telling number (EUR 1.2bn, 2.4 km) agrees across loosely alike sentences
+MAX_DISPUTES = 8  # per story: more is noise a reader will not check
 _COMPARE_IN = ("count", "percent", "m", "km2", "days")
 _GENERIC = frozenset({"people", "number", "total", "figure"})
 
@@ -147,7 +148,7 @@ def compare_figures(material: StoryMaterial) -> tuple[list[Figure], list[Dispute
     figures = [_figure(material, [found[k] for k in group]) for group in _components(len(found), agree_pairs)]
     figures = [f for f in figures if f.voices > 1]
     figures.sort(key=lambda f: (-f.voices, f.measure))
-    return figures, _disputes(material, found, clash_pairs, agree_pairs)
+    return figures, _disputes(material, found, clash_pairs, agree_pairs, similarity)
 
 
 def _components(n: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
@@ -193,8 +194,10 @@ def _figure(material: StoryMaterial, group: list[Reading]) -> Figure:
 
 
 def _disputes(material: StoryMaterial, found: list[Reading], clashes: list[tuple[int, int]],
-              agreements: list[tuple[int, int]]) -> list[Dispute]:
-    """One dispute per pair of value groups on one measure; copies of one voice count once."""
+              agreements: list[tuple[int, int]], similarity: np.ndarray) -> list[Dispute]:
+    """One dispute per pair of value groups on one measure, the closest sentences first, at most
+    MAX_DISPUTES; copies of one voice count once."""
+    clashes = sorted(clashes, key=lambda pair: -float(similarity[pair]))
     agreeing = _components(len(found), agreements)
     side_of = {i: n for n, group in enumerate(agreeing) for i in group}
     seen: set[tuple[int, int]] = set()
@@ -215,7 +218,11 @@ def _disputes(material: StoryMaterial, found: list[Reading], clashes: list[tuple
         unit = found[i].dimension
         why = (f"{measure}: {_number(sides[0].value)} vs {_number(sides[1].value)}"
                f"{'' if unit == 'count' else ' ' + unit} in sentences on the same measure")
-        out.append(Dispute("number", why, 0.9, sides, measure=measure))
+        # The closer the two sentences, the surer it is one measure reported two ways.
+        confidence = round(min(0.95, 0.4 + float(similarity[i, j])), 3)
+        out.append(Dispute("number", why, confidence, sides, measure=measure))
+        if len(out) >= MAX_DISPUTES:
+            break
     return out
 
 

@@ -8,6 +8,7 @@ from itertools import combinations
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
 from storylens.analyze.vectors import embed
 from storylens.compare.material import StoryMaterial
@@ -27,7 +28,7 @@ class _Seen:
     voice: int
     entity: int | None
     role: str | None
-    vectors: np.ndarray  # one row per sentence of the quote
+    vectors: np.ndarray | None  # one row per sentence of the quote, embedded only when needed
 
 
 def _fold(text: str) -> str:
@@ -63,13 +64,33 @@ def _sightings(material: StoryMaterial) -> list[_Seen]:
                                      quote.sentence, quote.text, quote.kind, speaker)
             found.append((quote, sighting, member.voice, member.entity_ids.get(quote.speaker_key or ""),
                           roles.get(quote.speaker_key or "")))
-    pieces = [_pieces(quote.text) for quote, *_ in found]
+    return [_Seen(*item, None) for item in found]
+
+
+def _embed_pieces(seen: list[_Seen]) -> None:
+    """Give these quotes one vector per sentence, in one batch."""
+    pieces = [_pieces(s.quote.text) for s in seen]
     vectors = embed([p for group in pieces for p in group])
-    out, cursor = [], 0
-    for (quote, sighting, voice, entity, role), group in zip(found, pieces, strict=True):
-        out.append(_Seen(quote, sighting, voice, entity, role, vectors[cursor:cursor + len(group)]))
-        cursor += len(group)
-    return out
+    cursor = 0
+    for item, group in zip(seen, pieces, strict=True):
+        item.vectors, cursor = vectors[cursor:cursor + len(group)], cursor + len(group)
+
+
+def wording_matrix(texts: list[str]) -> np.ndarray:
+    """wording() for every pair of these texts, computed in bulk."""
+    folded = [_fold(t) for t in texts]
+    lengths = np.array([len(f.split()) for f in folded])
+    score = np.maximum(cdist(folded, folded, scorer=fuzz.ratio, workers=-1),
+                       0.95 * cdist(folded, folded, scorer=fuzz.token_set_ratio, workers=-1))
+    long = np.flatnonzero(lengths >= 6)
+    if len(long):
+        chosen = [folded[i] for i in long]
+        partial = 0.95 * cdist(chosen, chosen, scorer=fuzz.partial_ratio, workers=-1)
+        score[np.ix_(long, long)] = np.maximum(score[np.ix_(long, long)], partial)
+    empty = np.array([not f for f in folded])
+    score[empty, :] = 0
+    score[:, empty] = 0
+    return score
 
 
 def _same_speaker(a: _Seen, b: _Seen) -> bool:
@@ -83,16 +104,22 @@ def _same_speaker(a: _Seen, b: _Seen) -> bool:
 def track_quotes(material: StoryMaterial) -> list[TrackedQuote]:
     """The story's quotes, each with its appearances across outlets and any drift between them."""
     seen = _sightings(material)
-    pairs = []
-    for i in range(len(seen)):
-        for j in range(i + 1, len(seen)):
-            a, b = seen[i], seen[j]
-            if a.sighting.article_id == b.sighting.article_id:
-                continue
-            words = wording(a.quote.text, b.quote.text)
-            meaning = float((a.vectors @ b.vectors.T).max())
-            if words >= SAME_WORDS or (meaning >= SAME_MEANING and _same_speaker(a, b)):
-                pairs.append((words / 100 + meaning, i, j))
+    if not seen:
+        return []
+    words = wording_matrix([s.quote.text for s in seen])
+    articles = np.array([s.sighting.article_id for s in seen])
+    other = articles[:, None] != articles[None, :]
+    # Differently worded quotes can still be one statement, but only from one speaker: only those
+    # pairs need the (slow) sentence embeddings.
+    by_speaker = [(i, j) for i, j in zip(*np.nonzero(np.triu(other & (words < SAME_WORDS), k=1)), strict=True)
+                  if _same_speaker(seen[i], seen[j])]
+    _embed_pieces([seen[k] for k in sorted({k for pair in by_speaker for k in pair})])
+    pairs = [(words[i, j] / 100 + 1.0, i, j)
+             for i, j in zip(*np.nonzero(np.triu(other & (words >= SAME_WORDS), k=1)), strict=True)]
+    for i, j in by_speaker:
+        meaning = float((seen[i].vectors @ seen[j].vectors.T).max())
+        if meaning >= SAME_MEANING:
+            pairs.append((words[i, j] / 100 + meaning, i, j))
     # Strongest pairs first, and never two quotes of one article in one group: an article quoting a
     # speaker twice has said two things, even when both are alike.
     group_of = list(range(len(seen)))
