@@ -305,3 +305,11 @@ def test_heading_line_is_not_the_speaker(nlp):
     quote = one(quotes_of(nlp, "5:45 p.m.\n\nDr. Karen Lowe says the candidate is extremely fit."),
                 "the candidate")
     assert quote.speaker == "Karen Lowe"
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    ("Senator Tom Reed called Clinton's remarks a “new low” on Friday.", "Clinton's remarks a “new low"),
+    ("The report saw the deal as a sign of weakness.", "the deal as a sign of weakness"),
+])
+def test_object_and_what_is_said_of_it_are_one_content(nlp, text, starts):
+    assert one(quotes_of(nlp, text), starts).kind == "indirect"

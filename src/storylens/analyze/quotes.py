@@ -340,6 +340,9 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
                 right = other.right_edge.i
         while left < comp.i and doc[left].is_punct:
             left += 1
+        objs = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < left]
+        if objs and verb.lemma_.lower() in NAMING_VERBS:
+            left = objs[0].left_edge.i  # "called the remarks a new low": what is named, and its name
         return _char_span(doc, left, right + 1)
     before = _content_before(doc, verb)
     if before is not None:
@@ -937,19 +940,34 @@ def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment
 
 
 def _with_object_and_charge(doc: Doc, cand: Candidate) -> tuple[int, int]:
-    """ "accused the government of ignoring warnings", "praised her for …": the object and the "of" /
-    "for" phrase after it are one content, as PolNeAR marks them."""
+    """ "accused the government of ignoring warnings", "praised her for …", "described the plan as a
+    mistake", "called the remarks “a new low”": the object and what is said of it are one content, as
+    PolNeAR marks them."""
     start, end = cand.content
     verb = cand.verb
     objs = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
-    preps = [c for c in verb.children if c.dep_ == "prep" and c.lower_ in {"of", "for"}]
-    if not objs or not preps or cand.rel not in {"dobj", "prep:of", "prep:for"}:
+    if not objs or cand.rel not in {"dobj", "prep:of", "prep:for", "prep:as", "ccomp", "xcomp", "oprd"}:
         return start, end
-    obj, prep = objs[0], preps[0]
-    if prep.i != obj.right_edge.i + 1:
+    obj = objs[0]
+    tail = _said_of_object(verb, obj)
+    if tail is None:
         return start, end
-    span = _in_line(_text(doc), _char_span(doc, obj.left_edge.i, prep.right_edge.i + 1), verb.idx)
+    span = _in_line(_text(doc), _char_span(doc, obj.left_edge.i, tail.right_edge.i + 1), verb.idx)
     return span if span is not None else (start, end)
+
+
+def _said_of_object(verb: Token, obj: Token) -> Token | None:
+    """What a verb says of its object: "of" / "for" right after it, "as …", or a naming verb's
+    complement ("called it “a disgrace”")."""
+    for child in verb.children:
+        if child.i <= obj.right_edge.i:
+            continue
+        if child.dep_ == "prep" and (child.lower_ in {"of", "for"} and child.i == obj.right_edge.i + 1
+                                     or child.lower_ == "as"):
+            return child
+        if child.dep_ in {"oprd", "ccomp", "xcomp"} and verb.lemma_.lower() in NAMING_VERBS:
+            return child
+    return None
 
 
 _COLON_LINE = re.compile(r"([A-Z][\w.'’ -]{0,40}?):[ \t]+(?=\S)")
