@@ -313,3 +313,11 @@ def test_heading_line_is_not_the_speaker(nlp):
 ])
 def test_object_and_what_is_said_of_it_are_one_content(nlp, text, starts):
     assert one(quotes_of(nlp, text), starts).kind == "indirect"
+
+
+def test_reported_clauses_the_parse_split_are_one_content(nlp):
+    # The small model reads "had started" as a second complement of "said", not a conjunct.
+    text = ("Jane Smith said the investigation had nothing to do with the State Department, had started "
+            "after her tenure and been suspended in July.")
+    quote = one(quotes_of(nlp, text), "the investigation had nothing")
+    assert quote.text.endswith("suspended in July") and quote.speaker_key == "Jane Smith"

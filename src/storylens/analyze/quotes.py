@@ -335,8 +335,12 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
         comp = comps[0]
         left, right = comp.left_edge.i, comp.right_edge.i
         for other in comps[1:]:
-            # "was co-operating": a hyphenated word split into clauses of their own.
-            if other.left_edge.i == right + 1 and doc[right].whitespace_ == "":
+            # "was co-operating": a hyphenated word split into clauses of their own; "said the inquiry
+            # had ended, had cost millions and …": one statement the parse split in two.
+            hyphenated = other.left_edge.i == right + 1 and doc[right].whitespace_ == ""
+            split = verb.i < comp.i and other.left_edge.i > right and other.sent == comp.sent \
+                and all(t.is_punct or t.dep_ == "cc" for t in doc[right + 1:other.left_edge.i])
+            if hyphenated or split:
                 right = other.right_edge.i
         while left < comp.i and doc[left].is_punct:
             left += 1
