@@ -20,6 +20,7 @@ CLOSE_COSINE = 0.75
 ANCHORED_COSINE = 0.55
 MIN_ANCHORS = 2
 EVIDENCE = 0.6  # the probability such a pair is given: above the model's threshold
+LARGE_STORY, LEXICAL_NEIGHBOURS = 50, 10
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ def sentence_edges(material: StoryMaterial, floor: float = COSINE_FLOOR) -> list
     texts = [ClaimText(s.text, vectors[s.row]) for s in sentences]
     keys = anchors(material)
     figures = _figures(material)
+    # In a large story, the pair model's lexical features (the slow part) go to each sentence's nearest
+    # neighbours only; the other pairs keep the model's cosine-only probability.
+    top_k = LEXICAL_NEIGHBOURS if len(material.articles) > LARGE_STORY else None
     by_article: dict[str, list[int]] = {}
     for s in sentences:
         by_article.setdefault(s.article_id, []).append(s.row)
@@ -52,7 +56,8 @@ def sentence_edges(material: StoryMaterial, floor: float = COSINE_FLOOR) -> list
         keep_b = np.flatnonzero(near.any(axis=0))
         if not len(keep_a):
             continue
-        probabilities = same_claim_matrix([texts[mine[i]] for i in keep_a], [texts[later[j]] for j in keep_b])
+        probabilities = same_claim_matrix([texts[mine[i]] for i in keep_a], [texts[later[j]] for j in keep_b],
+                                          top_k=top_k)
         for i, j in zip(*np.nonzero(near[np.ix_(keep_a, keep_b)]), strict=True):
             a, b = mine[keep_a[i]], later[keep_b[j]]
             probability, cosine = float(probabilities[i, j]), float(vectors[a] @ vectors[b])

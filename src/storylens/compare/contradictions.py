@@ -57,15 +57,29 @@ def markers(text: str) -> list[Marker]:
     return out
 
 
-def contradiction(a: str, b: str, similarity: float, telling: set[str] | None = None,
+@dataclass(frozen=True)
+class Stance:
+    """What contradiction needs of one sentence, worked out once: its markers and content stems."""
+
+    markers: tuple[Marker, ...]
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> Stance:
+        """The stance of one sentence."""
+        return cls(tuple(markers(text)), frozenset(content_stems(text)))
+
+
+def contradiction(a: str | Stance, b: str | Stance, similarity: float, telling: set[str] | None = None,
                   shared_entities: int = 0) -> tuple[float, str] | None:
     """A confidence and a reason when two alike sentences assert opposite things about one subject."""
     if similarity < SIMILARITY_FLOOR:
         return None
-    ma, mb = markers(a), markers(b)
+    a = a if isinstance(a, Stance) else Stance.of(a)
+    b = b if isinstance(b, Stance) else Stance.of(b)
+    ma, mb, ca, cb = a.markers, b.markers, a.stems, b.stems
     if not ma and not mb:
         return None
-    ca, cb = content_stems(a), content_stems(b)
     keep = (lambda stems: stems & telling) if telling is not None else (lambda stems: stems)
     reasons: list[str] = []
     subjects: set[str] = set()
@@ -107,12 +121,16 @@ def find_contradictions(material: StoryMaterial, threshold: float = 0.45) -> lis
     vectors = material.vectors[[s.row for s in sentences]]
     similarity = vectors @ vectors.T
     telling = set(distinctive([content_stems(s.text) for s in material.sentences]))
+    stances = [Stance.of(s.text) for s in sentences]
+    marked = np.array([bool(st.markers) for st in stances])
+    voices = np.array([s.voice for s in sentences])
+    # Only pairs where a polarity word is present can contradict: the rest are never looked at.
+    candidates = (similarity >= SIMILARITY_FLOOR) & (marked[:, None] | marked[None, :])
+    candidates &= voices[:, None] != voices[None, :]
     found: list[tuple[float, str, StorySentence, StorySentence]] = []
-    for i, j in zip(*np.nonzero(np.triu(similarity >= SIMILARITY_FLOOR, k=1)), strict=True):
+    for i, j in zip(*np.nonzero(np.triu(candidates, k=1)), strict=True):
         a, b = sentences[i], sentences[j]
-        if a.voice == b.voice:
-            continue
-        verdict = contradiction(a.text, b.text, float(similarity[i, j]), telling,
+        verdict = contradiction(stances[i], stances[j], float(similarity[i, j]), telling,
                                 len(a.entities & b.entities))
         if verdict and verdict[0] >= threshold:
             found.append((verdict[0], verdict[1], a, b))
