@@ -321,3 +321,11 @@ def test_reported_clauses_the_parse_split_are_one_content(nlp):
             "after her tenure and been suspended in July.")
     quote = one(quotes_of(nlp, text), "the investigation had nothing")
     assert quote.text.endswith("suspended in July") and quote.speaker_key == "Jane Smith"
+
+
+def test_inverted_speaker_between_two_quoted_pieces(nlp):
+    text = ("“The risk,” said Edward Leamer, an economist at the university, “is that we are going to be "
+            "attracting workers and repelling jobs.”")
+    quotes = quotes_of(nlp, text)
+    assert {q.speaker_key for q in quotes} == {"Edward Leamer"}
+    assert all("Leamer" not in q.text for q in quotes)

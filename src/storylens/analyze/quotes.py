@@ -225,7 +225,11 @@ def _verb_cue(doc: Doc, verb: Token) -> _Cue | None:
             cue_end_tok = max(cue_end_tok, last, key=lambda t: t.i)
     end = cue_end_tok.idx + len(cue_end_tok.text)
     start = verb.idx
-    return _Cue(verb, start, end, subject, _complement(doc, verb))
+    content = _complement(doc, verb)
+    if content is not None and subject is not None and subject.start > verb.i \
+            and content[0] < subject.end_char and subject.start_char < content[1]:
+        content = None  # an inverted speaker ("…,” said Edward Leamer, …) is not what was said
+    return _Cue(verb, start, end, subject, content)
 
 
 def _misparsed_main_verb(verb: Token) -> bool:
@@ -270,7 +274,26 @@ def _subject(verb: Token) -> Span | None:
         inherits = tok.dep_ in {"conj", "xcomp"} or tok.dep_ in {"advcl", "pcomp"} and tok.tag_ == "VBG"
         if not inherits or tok is tok.head:
             break
-    return _passive_speaker(verb)
+    return _passive_speaker(verb) or _inverted_subject(verb)
+
+
+_MODIFIER_DEPS = frozenset({"compound", "det", "amod", "poss", "case", "nmod", "nummod"})
+
+
+def _inverted_subject(verb: Token) -> Span | None:
+    """ "“The risk,” said Edward Leamer, an economist …": after a quote, the speaker follows the verb,
+    where a parse may hang it on the next verb instead."""
+    doc = verb.doc
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if before is None or before.text not in {",", "”", '"', "''", "’"} \
+            or verb.i + 1 >= len(doc):
+        return None
+    end = verb.i + 1
+    while end < len(doc) and doc[end].dep_ in _MODIFIER_DEPS and doc[end].head.i > end:
+        end += 1
+    if end >= len(doc) or doc[end].pos_ not in {"PROPN", "NOUN"} or "\n" in doc[verb.i:end].text:
+        return None
+    return doc[verb.i + 1:end + 1]
 
 
 def _passive_speaker(verb: Token) -> Span | None:
