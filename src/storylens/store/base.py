@@ -157,6 +157,43 @@ class Store(Protocol):
         """The claims an article's sentences belong to."""
         ...
 
+    # -- the web UI's reads ----------------------------------------------------------------------
+    def find_stories(self, **filters: Any) -> tuple[list[StoryRecord], int]:
+        """Stories matching filters (since, until, outlet, entity, query, limit, offset), and the count."""
+        ...
+
+    def story_days(self, story_ids: list[str]) -> dict[str, dict[str, int]]:
+        """Per story: articles published per day."""
+        ...
+
+    def story_publications(self, story_id: str) -> list[dict[str, Any]]:
+        """Every publication in a story, appearances included."""
+        ...
+
+    def entity_days(self, entity_id: int) -> dict[str, int]:
+        """Mentions of an entity per day."""
+        ...
+
+    def entity_stories(self, entity_id: int, limit: int = 50) -> list[tuple[str, int]]:
+        """The stories an entity appears in."""
+        ...
+
+    def story_of(self, article_id: str) -> str | None:
+        """The story an article belongs to."""
+        ...
+
+    def has_entity(self, entity_id: int) -> bool:
+        """Whether an entity exists."""
+        ...
+
+    def search_everything(self, query: str, limit: int = 20) -> dict[str, list[dict[str, Any]]]:
+        """Articles, quotes and entities matching a full-text query."""
+        ...
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article and everything derived from it."""
+        ...
+
     def transaction(self) -> AbstractContextManager[Any]:
         """A context in which all writes commit together or not at all."""
         ...

@@ -192,4 +192,33 @@ MIGRATIONS.append(
     """
 )
 
+MIGRATIONS.append(
+    # 8: full-text search over quotes and entities too (the web UI's search), kept in step by triggers;
+    # each index row has its source row's rowid, so keeping it in step is a lookup, not a scan.
+    """
+    CREATE VIRTUAL TABLE quote_fts USING fts5(text, speaker);
+    INSERT INTO quote_fts (rowid, text, speaker)
+        SELECT rowid, text, coalesce(speaker_key, speaker, '') FROM quote;
+    CREATE TRIGGER quote_fts_insert AFTER INSERT ON quote BEGIN
+        INSERT INTO quote_fts (rowid, text, speaker)
+        VALUES (new.rowid, new.text, coalesce(new.speaker_key, new.speaker, ''));
+    END;
+    CREATE TRIGGER quote_fts_delete AFTER DELETE ON quote BEGIN
+        DELETE FROM quote_fts WHERE rowid = old.rowid;
+    END;
+    CREATE VIRTUAL TABLE entity_fts USING fts5(name, aliases);
+    INSERT INTO entity_fts (rowid, name, aliases) SELECT id, name, aliases FROM entity;
+    CREATE TRIGGER entity_fts_insert AFTER INSERT ON entity BEGIN
+        INSERT INTO entity_fts (rowid, name, aliases) VALUES (new.id, new.name, new.aliases);
+    END;
+    CREATE TRIGGER entity_fts_update AFTER UPDATE ON entity BEGIN
+        DELETE FROM entity_fts WHERE rowid = old.id;
+        INSERT INTO entity_fts (rowid, name, aliases) VALUES (new.id, new.name, new.aliases);
+    END;
+    CREATE TRIGGER entity_fts_delete AFTER DELETE ON entity BEGIN
+        DELETE FROM entity_fts WHERE rowid = old.id;
+    END;
+    """
+)
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -15,6 +15,7 @@ from storylens.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from storylens.store.sqlite_analysis import AnalysisTables
 from storylens.store.sqlite_compare import CompareTables
 from storylens.store.sqlite_stories import StoryTables
+from storylens.store.sqlite_web import WebTables
 
 _ARTICLE_COLUMNS = (
     "id", "url", "outlet", "title", "byline", "published", "language", "text", "source",
@@ -24,7 +25,7 @@ _SELECT = f"SELECT {', '.join('a.' + c for c in _ARTICLE_COLUMNS)} FROM article 
 _NEWEST_FIRST = "ORDER BY a.published IS NULL, a.published DESC, a.ingested_at DESC, a.rowid DESC"
 
 
-class SQLiteStore(AnalysisTables, StoryTables, CompareTables):
+class SQLiteStore(AnalysisTables, StoryTables, CompareTables, WebTables):
     """A Store kept in one SQLite file."""
 
     def __init__(self, path: str | Path) -> None:

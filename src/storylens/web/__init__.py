@@ -1,0 +1,1 @@
+"""Stage 8: the web UI and JSON API over a store (FastAPI, Jinja2, uvicorn; `storylens serve`)."""
