@@ -79,8 +79,10 @@ class StoryTables:
                 conn.execute("INSERT INTO story VALUES (?, ?, ?, ?, ?, ?)",
                              (s.id, s.title, s.first_seen, s.last_updated, len(s.article_ids),
                               json.dumps(s.outlets)))
-                conn.executemany("INSERT OR REPLACE INTO story_article VALUES (?, ?)",
-                                 [(a, s.id) for a in s.article_ids])
+                # An article deleted since the clusterer last saw it is skipped, not a broken reference.
+                conn.executemany("INSERT OR REPLACE INTO story_article SELECT ?, ? "
+                                 "WHERE EXISTS (SELECT 1 FROM article WHERE id = ?)",
+                                 [(a, s.id, a) for a in s.article_ids])
 
     def stories(self, limit: int | None = None) -> list[StoryRecord]:
         """Stories, most recently updated first (undated last)."""
