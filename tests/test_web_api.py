@@ -142,6 +142,10 @@ def test_ingest_over_http_and_delete(writable):
     assert writable.delete(f"/api/articles/{article_id}", headers=auth).status_code == 204
     assert writable.get(f"/api/articles/{article_id}").status_code == 404
     assert writable.delete(f"/api/articles/{article_id}", headers=auth).status_code == 404
+    again = writable.post("/api/ingest", headers=auth, files=[("files", ("more.txt", (
+        "Ships waiting outside the Varenholt estuary were allowed in on Saturday after the pilots' strike "
+        "ended, the port authority said.").encode(), "text/plain"))])
+    assert again.status_code == 200 and again.json()["added"] == 1  # stories still save after a deletion
 
 
 def test_ingest_limits(writable):
