@@ -32,6 +32,10 @@ demo: install
 	$(BIN)/storylens brief --db $(DEMO_DB) "$$($(BIN)/storylens stories --db $(DEMO_DB) --json | \
 	  $(BIN)/python -c 'import json, sys; print(max(json.load(sys.stdin), key=lambda s: len(s["article_ids"]))["id"])')"
 	$(BIN)/storylens brief --all --format html -o demo/briefings --db $(DEMO_DB)
+	@echo
+	@echo "Briefings as HTML: demo/briefings/. To read the demo in a browser, run"
+	@echo "    $(BIN)/storylens serve --db $(DEMO_DB)"
+	@echo "and open http://127.0.0.1:8000/"
 
 lint: install
 	$(BIN)/ruff check src tests bench
