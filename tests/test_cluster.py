@@ -128,3 +128,30 @@ def test_a_copy_joins_its_originals_story(corpus):
     target = clusterer.add(by_id[other])
     copy = dataclasses.replace(by_id[WIRE], article_id="a-copy", copy_of=[other])
     assert clusterer.add(copy) == target  # the copy link wins over the text
+
+
+def test_split_pass_separates_a_story_that_turned_out_to_be_two(corpus):
+    # An early mistake: the bridge collapse and the football transfer forced into one story.
+    by_id = {c.article_id: c for c in _fresh(corpus)}
+    main, second = expected()["stories"]["main"], expected()["stories"]["second"]
+    clusterer = StoryClusterer(StoryConfig(merge_every=0))
+    mixed = clusterer.assign(by_id[main[0]], None)
+    for key in [*main[1:5], *second, *main[5:]]:
+        clusterer.assign(by_id[key], mixed)
+    restored = StoryClusterer.load(clusterer.save())  # the members it splits by survive a restart
+    assert len(restored.stories()) == 1
+    restored.merge_pass()
+    assert _partition(restored) == _gold()
+    assert restored.story_of(main[0]) == mixed  # the larger part keeps the story's id
+    assert restored.story_of(second[0]) != mixed
+
+
+def test_split_pass_leaves_a_coherent_story_whole(corpus):
+    by_id = {c.article_id: c for c in _fresh(corpus)}
+    main = expected()["stories"]["main"]
+    clusterer = StoryClusterer(StoryConfig(merge_every=0))
+    story = clusterer.assign(by_id[main[0]], None)
+    for key in main[1:]:
+        clusterer.assign(by_id[key], story)
+    assert clusterer.split_pass() == []
+    assert {clusterer.story_of(a) for a in main} == {story}

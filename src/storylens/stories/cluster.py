@@ -56,6 +56,7 @@ import numpy as np
 from storylens.analyze.vectors import EMBEDDING_DIM, embed
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_MIDNIGHT = re.compile(r"[T ]00:00(:00(\.0+)?)?(Z|[+-]00:?00)?$")
 _BUCKETS = 1 << 20  # hashed term space: document frequencies fit in 4 MB whatever the vocabulary
 _STOP_WORDS = """
     a about above after again against all also am an and any are as at be because been before being
@@ -66,7 +67,8 @@ _STOP_WORDS = """
     we were what when where which while who whom why will with would you your says say new
 """
 _STOP = frozenset(_STOP_WORDS.split())
-FEATURES = ("embedding", "tfidf", "entities", "time_gap", "dated", "embedding_avg", "tfidf_avg")
+MEMBER_TERMS = 40  # terms kept per member of a live story (enough to rebuild the halves of a split)
+FEATURES = ("embedding", "tfidf", "entities", "time_gap", "dated", "embedding_avg", "tfidf_avg", "recency")
 
 
 @dataclass
@@ -88,18 +90,21 @@ class StoryConfig:
     """Signals' weights and thresholds (one configuration for every corpus; see the module docstring)."""
 
     window_days: float = 7.0
+    recency_hours: float = 6.0  # scale of the recency signal: hours after which a story has gone quiet
     top_k: int = 10  # candidate stories from the centroid index
     entity_probe: int = 4  # the article's rarest entities looked up in the inverted index
     posting_cap: int = 30  # most recent stories kept per entity in the inverted index
     lead_words: int = 60  # words of the body embedded with the title
     max_terms: int = 400  # terms kept in a story's TF-IDF centroid
     max_entities: int = 100  # entities kept in a story's entity counts
-    weights: tuple[float, ...] = (14.66, 11.635, -1.589, -12.609, 4.409, 0.0, 0.0)  # in FEATURES order
+    weights: tuple[float, ...] = (14.66, 11.635, -1.589, -12.609, 4.409, 0.0, 0.0, 0.0)  # in FEATURES order
     bias: float = -11.846
     threshold: float = 0.6
     merge_threshold: float = 0.99
     bridge_threshold: float = 0.85  # merge bar for two stories one article matched both above threshold
     merge_every: int = 500  # articles between automatic merge passes (0: only on demand)
+    split_threshold: float = 0.5  # split a story whose two best-separated groups score below this
+    split_min: int = 4  # members a story needs before it can be split (each part keeps two or more)
     retire_days: float = 14.0  # idle days behind the newest date before a story is archived
     min_live: int = 1000  # no archiving below this many live stories
 
@@ -117,6 +122,16 @@ class Story:
 
 
 @dataclass
+class _Member:
+    """What a live story keeps of each member to split it again: date, outlet, top terms, entities."""
+
+    published: str | None
+    outlet: str | None
+    terms: dict[int, float]  # the member's heaviest terms (MEMBER_TERMS of them)
+    entities: tuple[str, ...]
+
+
+@dataclass
 class _Live:
     """What a live story keeps to score new articles against it."""
 
@@ -125,6 +140,7 @@ class _Live:
     entities: Counter  # entity -> members naming it
     titles: list[tuple[str, np.ndarray]]  # (headline, float16 embedding) of each member
     mass: float = 0.0  # sum of the members' TF-IDF norms when they joined (for average-link scores)
+    members: list[_Member] = field(default_factory=list)  # aligned with titles and the story's article_ids
 
 
 @dataclass
@@ -269,6 +285,7 @@ class StoryClusterer:
         self._since_merge = 0
         self._next_id = 1
         self._swept: float | None = None  # clock at the last archiving sweep
+        self._splits: list[tuple[str, str]] = []  # (kept, new) story ids of the last split pass
 
     def __len__(self) -> int:
         return len(self._story_of)
@@ -344,7 +361,9 @@ class StoryClusterer:
         rare = sorted(article.entities, key=lambda e: (self._entity_df.get(e, 0), e))
         for entity in rare[:self.config.entity_probe]:
             for sid in self._postings.get(entity, ()):
-                if self._in_window(self._stories[sid], article.day):
+                story = self._stories.get(sid)
+                # A posting may outlive its story's entity (counts are pruned): skip merged or archived.
+                if story is not None and story.live is not None and self._in_window(story, article.day):
                     found[sid] = None
         return list(found)
 
@@ -370,12 +389,12 @@ class StoryClusterer:
         emb = float(article.vector @ live.centroid) / norm if norm > 0 else 0.0
         tfidf, _, nb = self._term_cosine(article.terms, live.terms)
         ents = self._entity_cosine(Counter(article.entities), 1, live.entities, size)
-        gap, dated = self._gap(article.day, article.day, story)
+        gap, dated, recency = self._gap(article.day, article.day, article.published, story)
         # Average-link forms: a diffuse story (members far from one another) scores lower than its
         # centroid cosine says, which stops one story from absorbing a neighbouring event.
         emb_avg = emb * norm / size
         tfidf_avg = tfidf * nb / live.mass if live.mass else 0.0
-        return np.array([emb, tfidf, ents, gap, dated, emb_avg, tfidf_avg])
+        return np.array([emb, tfidf, ents, gap, dated, emb_avg, tfidf_avg, recency])
 
     def _term_cosine(self, a: dict[int, float], b: dict[int, float]) -> tuple[float, float, float]:
         """TF-IDF cosine of two hashed tf vectors under the current IDF, and their weighted norms."""
@@ -401,13 +420,20 @@ class StoryClusterer:
         nb = math.sqrt(sum((n / size_b * idf[e]) ** 2 for e, n in b.items()))
         return dot / (na * nb) if dot else 0.0
 
-    def _gap(self, first: float | None, last: float | None, story: _Story) -> tuple[float, float]:
-        # (gap as a fraction of the window, 1 when both sides are dated). Dated pairs already passed the
-        # window, which removes same-kind events at other times; undated pairs need more evidence.
+    def _gap(self, first: float | None, last: float | None, last_text: str | None,
+             story: _Story) -> tuple[float, float, float]:
+        # (gap as a fraction of the window, 1 when both sides are dated, the gap on a log-hours scale).
+        # Dated pairs already passed the window, which removes same-kind events at other times; undated
+        # pairs need more evidence. Coverage of one event comes in hours: the log scale tells an hour
+        # from a day as clearly as a day from a week. A date without a time covers its whole day.
         if first is None or last is None or story.first is None or story.last is None:
-            return 0.0, 0.0
-        gap = max(story.first - last, first - story.last, 0.0)
-        return min(gap / self.config.window_days, 1.0), 1.0
+            return 0.0, 0.0, 0.0
+        before, after = story.first - last, first - story.last
+        gap = close = max(before, after, 0.0)
+        if gap and _date_only(last_text if before >= after else story.last_text):
+            close = max(gap - 1.0, 0.0)  # the earlier side's date could be any time of its day
+        recency = 1.0 - math.exp(-24.0 * close / self.config.recency_hours)
+        return min(gap / self.config.window_days, 1.0), 1.0, recency
 
     def _probability(self, signals: np.ndarray) -> float:
         z = self.config.bias + float(np.dot(self.config.weights, signals))
@@ -446,6 +472,9 @@ class StoryClusterer:
         if len(live.entities) > 2 * self.config.max_entities:  # bounded per story, like the terms
             live.entities = Counter(dict(live.entities.most_common(self.config.max_entities)))
         live.titles.append((article.title, article.vector.astype(np.float16)))
+        top = sorted(article.terms.items(), key=lambda kv: -kv[1])[:MEMBER_TERMS]
+        live.members.append(_Member(article.published, article.outlet, dict(top),
+                                    tuple(sorted(article.entities))))
         for entity in article.entities:
             self._post(entity, story_id)
         self._story_of[article.id] = story_id
@@ -535,25 +564,116 @@ class StoryClusterer:
             keep, gone = self._merge(self._stories[a], self._stories[b])
             alias[gone] = keep
             merged.append((keep, gone))
-        return merged + self._replace_singletons(changed)
+        merged += self._replace_singletons(changed)
+        self._splits = self.split_pass(changed - {gone for _, gone in merged})
+        return merged
+
+    def split_pass(self, keys: Iterable[str] | None = None) -> list[tuple[str, str]]:
+        """Split live stories (these, or all) whose members form two groups the model would keep apart."""
+        keys = list(self._index.ids) if keys is None else sorted(keys)
+        splits = []
+        for sid in keys:
+            story = self._stories.get(sid)
+            if story is None or story.live is None or len(story.article_ids) < self.config.split_min:
+                continue
+            part = self._best_split(story)
+            if part is not None:
+                splits.append((sid, self._split(story, part)))
+        return splits
+
+    def _best_split(self, story: _Story) -> np.ndarray | None:
+        """The member mask of the most separate two-group split the model rejects as one story, if any."""
+        live = story.live
+        assert live is not None
+        n = len(story.article_ids)
+        if len(live.members) != n or len(live.titles) != n:
+            return None  # a story restored from an older state keeps no members
+        vectors = np.array([v for _, v in live.titles], dtype=np.float32)
+        best: tuple[float, np.ndarray] | None = None
+        for mask in _two_groups(vectors, [to_day(m.published) for m in live.members]):
+            if min(int(mask.sum()), n - int(mask.sum())) < 2:
+                continue
+            a, b = self._part(story, mask), self._part(story, ~mask)
+            p = self._probability(self._story_signals(a, b))
+            if p < self.config.split_threshold and (best is None or p < best[0]):
+                best = (p, mask)
+        return None if best is None else best[1]
+
+    def _part(self, story: _Story, mask: np.ndarray) -> _Story:
+        """The members of a story under a mask, as a story of their own (not registered)."""
+        live = story.live
+        assert live is not None
+        picked = np.flatnonzero(mask)
+        members = [live.members[i] for i in picked]
+        titles = [live.titles[i] for i in picked]
+        centroid = np.sum([v.astype(np.float32) for _, v in titles], axis=0)
+        terms: dict[int, float] = {}
+        mass = 0.0
+        for m in members:
+            for key, weight in m.terms.items():
+                terms[key] = terms.get(key, 0.0) + weight
+            if m.terms:
+                weights = np.fromiter(m.terms.values(), dtype=np.float64)
+                mass += float(np.linalg.norm(weights * self._idf(m.terms)))
+        entities = Counter(e for m in members for e in m.entities)
+        part = _Story("", [story.article_ids[i] for i in picked], [], None, None, None, None, titles[0][0],
+                      _Live(centroid, terms, entities, titles, mass, members))
+        for m in members:
+            if m.outlet and m.outlet not in part.outlets:
+                part.outlets.append(m.outlet)
+            day = to_day(m.published)
+            if day is not None and (part.first is None or day < part.first):
+                part.first, part.first_text = day, m.published
+            if day is not None and (part.last is None or day > part.last):
+                part.last, part.last_text = day, m.published
+        return part
+
+    def _split(self, story: _Story, mask: np.ndarray) -> str:
+        """Replace a story by its two parts: the larger keeps the id; returns the new story's id."""
+        keep, move = (~mask, mask) if mask.sum() <= (~mask).sum() else (mask, ~mask)
+        assert story.live is not None
+        for entity in story.live.entities:  # re-posted below from each part's own entities
+            posting = self._postings.get(entity)
+            if posting and story.id in posting:
+                posting.remove(story.id)
+        kept, moved = self._part(story, keep), self._part(story, move)
+        kept.id, moved.id = story.id, f"s{self._next_id}"
+        self._next_id += 1
+        for part in (kept, moved):
+            self._stories[part.id] = part
+            assert part.live is not None
+            for article_id in part.article_ids:
+                self._story_of[article_id] = part.id
+            for entity in part.live.entities:
+                self._post(entity, part.id)
+            self._index.put(part.id, part.live.centroid, part.first, part.last)
+            self._changed.add(part.id)  # the next pass may split a part again, or merge it back
+        return moved.id
 
     def _replace_singletons(self, keys: Iterable[str]) -> list[tuple[str, str]]:
         """Offer each changed one-article story's article again to the other stories, as add() would."""
         # An article that arrived before its story had formed started alone; now the story may exist.
-        merged = []
-        for sid in sorted(keys):
-            story = self._stories.get(sid)
-            if story is None or story.live is None or len(story.article_ids) != 1:
-                continue
-            article = _Article(story.article_ids[0], story.title, None, story.first, story.first_text,
-                               _unit(story.live.centroid), dict(story.live.terms), set(story.live.entities),
-                               [])
-            scored = [(self._probability(self._signals(article, self._stories[other])), other)
-                      for other in self._candidates(article) if other != sid]
-            best = max(scored, default=(0.0, ""))
-            if best[0] >= self.config.threshold:
-                merged.append(self._merge(self._stories[best[1]], story))
-        return merged
+        # Until nothing moves: an article placed now can make a story strong enough for another one.
+        merged: list[tuple[str, str]] = []
+        pending = sorted(keys)
+        while True:
+            moved = []
+            for sid in pending:
+                story = self._stories.get(sid)
+                if story is None or story.live is None or len(story.article_ids) != 1:
+                    continue
+                article = _Article(story.article_ids[0], story.title, None, story.first, story.first_text,
+                                   _unit(story.live.centroid), dict(story.live.terms),
+                                   set(story.live.entities), [])
+                scored = [(self._probability(self._signals(article, self._stories[other])), other)
+                          for other in self._candidates(article) if other != sid]
+                best = max(scored, default=(0.0, ""))
+                if best[0] >= self.config.threshold:
+                    moved.append(self._merge(self._stories[best[1]], story))
+            if not moved:
+                return merged
+            merged += moved
+            pending = [sid for sid in pending if sid not in {gone for _, gone in moved}]
 
     def _story_signals(self, a: _Story, b: _Story) -> np.ndarray:
         assert a.live is not None and b.live is not None
@@ -561,12 +681,12 @@ class StoryClusterer:
         emb = float(_unit(a.live.centroid) @ _unit(b.live.centroid))
         tfidf, ta, tb = self._term_cosine(a.live.terms, b.live.terms)
         ents = self._entity_cosine(a.live.entities, len(a.article_ids), b.live.entities, len(b.article_ids))
-        gap, dated = self._gap(a.first, a.last, b)
+        gap, dated, recency = self._gap(a.first, a.last, a.last_text, b)
         if not self._in_window(b, a.first) and not self._in_window(b, a.last):
-            return np.array([0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0])
+            return np.array([0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0])
         emb_avg = emb * na / len(a.article_ids) * nb / len(b.article_ids)
         tfidf_avg = tfidf * ta / a.live.mass * tb / b.live.mass if a.live.mass and b.live.mass else 0.0
-        return np.array([emb, tfidf, ents, gap, dated, emb_avg, tfidf_avg])
+        return np.array([emb, tfidf, ents, gap, dated, emb_avg, tfidf_avg, recency])
 
     def _merge(self, a: _Story, b: _Story) -> tuple[str, str]:
         keep, gone = (a, b) if (len(a.article_ids), b.id) >= (len(b.article_ids), a.id) else (b, a)
@@ -583,6 +703,7 @@ class StoryClusterer:
             keep.live.terms[key] = keep.live.terms.get(key, 0.0) + weight
         keep.live.entities.update(gone.live.entities)
         keep.live.titles += gone.live.titles
+        keep.live.members += gone.live.members
         keep.live.mass += gone.live.mass
         for article_id in gone.article_ids:
             self._story_of[article_id] = keep.id
@@ -638,6 +759,11 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm > 0 else vector
 
 
+def _date_only(published: str | None) -> bool:
+    # A bare date, or midnight exactly (how many feeds and readers write a date without a time).
+    return bool(published) and (len(published) <= 10 or _MIDNIGHT.match(published[10:]) is not None)
+
+
 def _central(live: _Live) -> str:
     """The headline closest to the story centroid."""
     centre = _unit(live.centroid)
@@ -661,6 +787,13 @@ def _story_record(s: _Story) -> dict[str, Any]:
                       term_values=np.fromiter(s.live.terms.values(), dtype=np.float32).tobytes(),
                       mass=s.live.mass, entities=dict(s.live.entities), titles=[t for t, _ in s.live.titles],
                       title_vectors=np.array([v for _, v in s.live.titles], dtype=np.float16).tobytes())
+        members = s.live.members
+        record["members"] = {
+            "published": [m.published for m in members], "outlets": [m.outlet for m in members],
+            "entities": [list(m.entities) for m in members], "sizes": [len(m.terms) for m in members],
+            "term_keys": np.fromiter((k for m in members for k in m.terms), dtype=np.int32).tobytes(),
+            "term_values": np.fromiter((v for m in members for v in m.terms.values()),
+                                       dtype=np.float32).tobytes()}
     return record
 
 
@@ -672,6 +805,53 @@ def _story_from(r: dict[str, Any]) -> _Story:
         vectors = np.frombuffer(r["title_vectors"], dtype=np.float16).reshape(-1, EMBEDDING_DIM)
         live = _Live(np.frombuffer(r["centroid"], dtype=np.float32).copy(),
                      {int(k): float(v) for k, v in zip(keys, values, strict=True)},
-                     Counter(r["entities"]), list(zip(r["titles"], vectors, strict=True)), r["mass"])
+                     Counter(r["entities"]), list(zip(r["titles"], vectors, strict=True)), r["mass"],
+                     _members_from(r.get("members")))
     return _Story(r["id"], list(r["article_ids"]), list(r["outlets"]), r["first"], r["last"],
                   r["first_text"], r["last_text"], r["title"], live)
+
+
+def _members_from(record: dict[str, Any] | None) -> list[_Member]:
+    # States saved before members were kept have none: such a story is never split.
+    if not record:
+        return []
+    keys = np.frombuffer(record["term_keys"], dtype=np.int32)
+    values = np.frombuffer(record["term_values"], dtype=np.float32)
+    ends = np.cumsum(record["sizes"])
+    members = []
+    for i, (published, outlet, entities) in enumerate(
+            zip(record["published"], record["outlets"], record["entities"], strict=True)):
+        start = int(ends[i - 1]) if i else 0
+        terms = {int(k): float(v) for k, v in zip(keys[start:ends[i]], values[start:ends[i]], strict=True)}
+        members.append(_Member(published, outlet, terms, tuple(entities)))
+    return members
+
+
+def _two_groups(vectors: np.ndarray, days: list[float | None], rounds: int = 10) -> list[np.ndarray]:
+    """Candidate two-group splits of a story's members: 2-means on the embeddings, and its widest time gap."""
+    masks = []
+    centre = _unit(vectors.sum(axis=0))
+    # Deterministic seeds: the member least like the story, then the member least like that one.
+    first = int(np.argmin(vectors @ centre))
+    second = int(np.argmin(vectors @ vectors[first]))
+    seeds = np.stack([vectors[first], vectors[second]])
+    mask = np.zeros(len(vectors), dtype=bool)
+    for _ in range(rounds):
+        sims = vectors @ seeds.T
+        new = sims[:, 0] > sims[:, 1]
+        if new.all() or not new.any() or (new == mask).all():
+            mask = new
+            break
+        mask = new
+        seeds = np.stack([_unit(vectors[mask].sum(axis=0)), _unit(vectors[~mask].sum(axis=0))])
+    masks.append(mask)
+    dated = [(d, i) for i, d in enumerate(days) if d is not None]
+    if len(dated) == len(days) and len(days) > 1:
+        dated.sort()
+        gaps = [dated[i + 1][0] - dated[i][0] for i in range(len(dated) - 1)]
+        cut = int(np.argmax(gaps))
+        if gaps[cut] > 0:
+            later = np.zeros(len(vectors), dtype=bool)
+            later[[i for _, i in dated[cut + 1:]]] = True
+            masks.append(later)
+    return masks
