@@ -89,6 +89,13 @@ def rows() -> list[tuple[str, str, str, str]]:
             out.append(("", f"{name.replace('_dev', '')} through `storylens ingest` (`--through-ingest`)",
                         f"**{run['f1']:.3f}** (ARI {run['ari']:.3f}; {run['seconds_per_article']} s/article, "
                         "all stages)", ""))
+    if brief := _load("brief"):
+        for n, row in enumerate(brief["stories"]):
+            out.append(("briefings (`bench/brief.py`)" if n == 0 else "",
+                        f"one story of {row['articles']} ECB+ articles",
+                        f"compare **{row['compare_seconds']} s**, brief {row['brief_seconds']} s "
+                        f"({row['claims']:,} claims, {row['disputes']} disputes, {row['quotes']} quotes; "
+                        f"peak {row['peak_rss_mb']} MB)", ""))
     return out
 
 
