@@ -89,6 +89,32 @@ def rows() -> list[tuple[str, str, str, str]]:
             out.append(("", f"{name.replace('_dev', '')} through `storylens ingest` (`--through-ingest`)",
                         f"**{run['f1']:.3f}** (ARI {run['ari']:.3f}; {run['seconds_per_article']} s/article, "
                         "all stages)", ""))
+    if align := _load("align"):
+        ours, base = align["ours_cv"], align["baseline_cosine_cv"]
+        tuned = align["baseline_cosine_tuned_on_all_labels"]
+        published = align["published"]
+        old = published["feature-based systems, 2006 (accuracy / F1)"]
+        big = published["fine-tuned large transformers (about)"]
+        out.append(("same claim, MSRP train (`bench/align.py`)",
+                    f"accuracy / F1, {align['folds']}-fold CV (target ≥ 0.76 / 0.84)",
+                    f"**{ours['accuracy']:.3f} / {ours['f1']:.3f}**",
+                    f"cosine threshold {base['accuracy']:.3f} / {base['f1']:.3f} (CV), "
+                    f"{tuned['accuracy']:.3f} / {tuned['f1']:.3f} (tuned on all labels); feature systems "
+                    f"2006 {old[0]:.3f} / {old[1]:.3f}; fine-tuned transformers ~{big[0]:.2f} / {big[1]:.2f}"))
+    if summaries := _load("summaries"):
+        scores = summaries["rouge_f"]
+        ours = next(v for k, v in scores.items() if k.startswith("storylens"))
+        first_each = scores["baseline (a): first sentence of each outlet"]
+        longest = scores["baseline (b): first sentence of the longest lead"]
+
+        def rouge(v: dict) -> str:
+            return f"{v['rouge1']:.3f} / {v['rouge2']:.3f} / {v['rougeL']:.3f}"
+
+        out.append(("summaries, NeuS val (`bench/summaries.py`)",
+                    f"ROUGE-1 / 2 / L F, {summaries['events']} events (target: above both baselines)",
+                    f"**{rouge(ours)}** ({summaries['sentences']} sentences)",
+                    f"first sentence of each outlet {rouge(first_each)}; first sentence of the longest "
+                    f"{rouge(longest)}"))
     if brief := _load("brief"):
         for n, row in enumerate(brief["stories"]):
             out.append(("briefings (`bench/brief.py`)" if n == 0 else "",
