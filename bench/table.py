@@ -99,8 +99,9 @@ def rows() -> list[tuple[str, str, str, str]]:
                     f"accuracy / F1, {align['folds']}-fold CV (target ≥ 0.76 / 0.84)",
                     f"**{ours['accuracy']:.3f} / {ours['f1']:.3f}**",
                     f"cosine threshold {base['accuracy']:.3f} / {base['f1']:.3f} (CV), "
-                    f"{tuned['accuracy']:.3f} / {tuned['f1']:.3f} (tuned on all labels); feature systems "
-                    f"2006 {old[0]:.3f} / {old[1]:.3f}; fine-tuned transformers ~{big[0]:.2f} / {big[1]:.2f}"))
+                    f"{tuned['accuracy']:.3f} / {tuned['f1']:.3f} (tuned on all labels); "
+                    f"feature systems 2006 {old[0]:.3f} / {old[1]:.3f}; "
+                    f"fine-tuned transformers ~{big[0]:.2f} / {big[1]:.2f}"))
     if summaries := _load("summaries"):
         scores = summaries["rouge_f"]
         ours = next(v for k, v in scores.items() if k.startswith("storylens"))
