@@ -8,7 +8,7 @@ import numpy as np
 
 from storylens.compare.material import StoryMaterial, StorySentence
 from storylens.compare.similarity import SAME_CLAIM_THRESHOLD, ClaimText, same_claim_matrix
-from storylens.compare.words import content_stems, distinctive
+from storylens.compare.words import common_stems, distinctive
 from storylens.models import Claim
 
 COSINE_FLOOR = 0.5  # below this, two sentences are not scored at all: they never state one claim
@@ -89,7 +89,8 @@ def anchors(material: StoryMaterial) -> list[frozenset[str]]:
     """Per sentence: the rare words, names, resolved dates and telling numbers that pick out its subject."""
     from storylens.compare.numbers import readings, telling
 
-    keys: list[set[str]] = [content_stems(s.text) | {f"entity:{e}" for e in s.entities}
+    # Names count once, as their linked entity, not again as words.
+    keys: list[set[str]] = [common_stems(s.text) | {f"entity:{e}" for e in s.entities}
                             for s in material.sentences]
     rows = {(s.article_id, s.index): s.row for s in material.sentences}
     for member in material.articles:

@@ -39,6 +39,13 @@ def content_stems(text: str) -> set[str]:
     return content_of(words(text))
 
 
+def common_stems(text: str) -> set[str]:
+    """Stems of the sentence's content words that are not capitalised mid-sentence (not names)."""
+    found = WORD.findall(text)
+    return content_of(w.casefold().replace("’", "'") for n, w in enumerate(found)
+                      if n == 0 or not w[:1].isupper())
+
+
 def distinctive(keys_per_sentence: list[set[str]], share: float = 0.2) -> Counter[str]:
     """Keys found in at most `share` of the sentences (and in at least two): what picks out a subject."""
     counts: Counter[str] = Counter(k for keys in keys_per_sentence for k in keys)
