@@ -224,3 +224,17 @@ def test_quote_wording_scores():
     assert wording("This bridge will be rebuilt, and it will be rebuilt safely",
                    "This bridge will be rebuilt, and rebuilt safely") >= 75
     assert wording("We heard the deck go before we saw it", "Prices rose sharply in May") < 50
+
+
+def test_seeds_briefing_summary_is_source_sentences_only(seeds):
+    from storylens.brief import build_briefing
+
+    ws, ids, comparison = seeds
+    [story] = ws.stories()
+    briefing = build_briefing(ws.store, story)
+    assert briefing.summary
+    for line in briefing.summary:
+        c = line["citation"]
+        assert ws.article(c["article_id"]).text[c["start"]:c["end"]] == line["text"]
+    speakers = {speaker for speaker, _, _ in briefing.speakers()}
+    assert any("Hsiao" in s for s in speakers) and any("Galeotti" in s for s in speakers)
