@@ -36,14 +36,8 @@ def _fold(text: str) -> str:
 
 
 def wording(a: str, b: str) -> float:
-    """How alike two quotes' words are (0–100), letting a fragment match the quote it comes from."""
-    fa, fb = _fold(a), _fold(b)
-    if not fa or not fb:
-        return 0.0
-    score = max(fuzz.ratio(fa, fb), 0.95 * fuzz.token_set_ratio(fa, fb))
-    if min(len(fa.split()), len(fb.split())) >= 6:
-        score = max(score, 0.95 * fuzz.partial_ratio(fa, fb))
-    return float(score)
+    """How alike two quotes' words are (0–100); a fragment whose words all recur in the other scores high."""
+    return float(wording_matrix([a, b])[0, 1])
 
 
 def _pieces(text: str) -> list[str]:
@@ -77,16 +71,11 @@ def _embed_pieces(seen: list[_Seen]) -> None:
 
 
 def wording_matrix(texts: list[str]) -> np.ndarray:
-    """wording() for every pair of these texts, computed in bulk."""
+    """wording() for every pair of these texts, computed in bulk (pairs below 50 count as 0)."""
     folded = [_fold(t) for t in texts]
-    lengths = np.array([len(f.split()) for f in folded])
-    score = np.maximum(cdist(folded, folded, scorer=fuzz.ratio, workers=-1),
-                       0.95 * cdist(folded, folded, scorer=fuzz.token_set_ratio, workers=-1))
-    long = np.flatnonzero(lengths >= 6)
-    if len(long):
-        chosen = [folded[i] for i in long]
-        partial = 0.95 * cdist(chosen, chosen, scorer=fuzz.partial_ratio, workers=-1)
-        score[np.ix_(long, long)] = np.maximum(score[np.ix_(long, long)], partial)
+    # token_set_ratio scores a fragment against the quote it was cut from as (nearly) equal.
+    score = np.maximum(cdist(folded, folded, scorer=fuzz.ratio, score_cutoff=50, workers=-1),
+                       0.95 * cdist(folded, folded, scorer=fuzz.token_set_ratio, score_cutoff=50, workers=-1))
     empty = np.array([not f for f in folded])
     score[empty, :] = 0
     score[:, empty] = 0
