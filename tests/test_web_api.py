@@ -143,9 +143,9 @@ def test_ingest_over_http_and_delete(writable):
     assert writable.get(f"/api/articles/{article_id}").status_code == 404
     assert writable.delete(f"/api/articles/{article_id}", headers=auth).status_code == 404
     again = writable.post("/api/ingest", headers=auth, files=[("files", ("more.txt", (
-        "Ships waiting outside the Varenholt estuary were allowed in on Saturday after the pilots' strike "
-        "ended, the port authority said.\n\nThe authority said 12 ships had waited for up to two days, and "
-        "that the pilots had accepted a new pay offer.").encode(), "text/plain"))])
+        b"Ships waiting outside the Varenholt estuary were allowed in on Saturday after the pilots' strike "
+        b"ended, the port authority said.\n\nThe authority said 12 ships had waited for up to two days, and "
+        b"that the pilots had accepted a new pay offer."), "text/plain"))])
     assert again.status_code == 200 and again.json()["added"] == 1, again.text  # stories still save
 
 
