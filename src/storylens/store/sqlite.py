@@ -31,7 +31,10 @@ class SQLiteStore(AnalysisTables, StoryTables, CompareTables, WebTables):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
+            # One connection is used by one caller at a time, but not always from one thread: the web
+            # server opens it for a request in one worker thread and may use and close it in another.
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30.0,
+                                        check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
         self.conn.row_factory = sqlite3.Row
