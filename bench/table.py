@@ -125,6 +125,20 @@ def rows() -> list[tuple[str, str, str, str]]:
                         f"compare **{row['compare_seconds']} s**, brief {row['brief_seconds']} s "
                         f"({row['claims']:,} claims, {row['disputes']} disputes, {row['quotes']} quotes; "
                         f"peak {row['peak_rss_mb']} MB)", ""))
+    if web := _load("web"):
+        lat, load = web["latency"], web["load"]
+
+        def ms(key: str) -> str:
+            return f"median {lat[key]['median_ms']:.0f} ms, p95 **{lat[key]['p95_ms']:.0f} ms**"
+
+        biggest = web["store"]["biggest_story"]["articles"]
+        out += [("web UI (`bench/web.py`)", f"{web['store']['articles']:,} articles stored: stories page",
+                 ms("stories"), ""),
+                ("", f"a story page (its biggest story, {biggest} articles)", ms("story"),
+                 "target p95 ≤ 200 ms"),
+                ("", f"search ({len(web['queries'])} queries)", ms("search"), "target p95 ≤ 100 ms"),
+                ("", f"load: {load['concurrency']} clients for {load['seconds']:.0f} s, mixed pages",
+                 f"**{load['requests_per_s']:.0f} requests/s**, {load['errors']} errors", "")]
     return out
 
 
