@@ -21,7 +21,6 @@ Results go to bench/results/align.json.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import platform
 import sys
@@ -29,6 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from embedcache import cached_embeddings  # bench/ is on the path when a bench script runs
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT.parent / "shared" / "eval" / "paraphrase" / "msrp_train.tsv"
@@ -102,22 +102,6 @@ def read_msrp(path: Path) -> tuple[np.ndarray, list[str], list[str]]:
         left.append(parts[3])
         right.append(parts[4])
     return np.array(labels), left, right
-
-
-def cached_embeddings(texts: list[str], cache: Path) -> dict[str, np.ndarray]:
-    """text -> embedding, from a cache file keyed by the texts, or computed and cached."""
-    from storylens.analyze.vectors import embed
-
-    key = hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = cache / f"minilm-{key}.npy"
-    if path.exists():
-        vectors = np.load(path)
-    else:
-        print(f"embedding {len(texts)} sentences (cached in {path}) ...", file=sys.stderr)
-        vectors = embed(texts)
-        cache.mkdir(parents=True, exist_ok=True)
-        np.save(path, vectors)
-    return dict(zip(texts, vectors, strict=True))
 
 
 def stratified_folds(labels: np.ndarray, k: int, seed: int) -> np.ndarray:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import itertools
 import json
 import platform
@@ -34,6 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from embedcache import cached_embeddings  # bench/ is on the path when a bench script runs
 
 from storylens.brief.summary import WEIGHTS, Candidate, SummaryWeights, summarise
 
@@ -192,22 +192,6 @@ def candidates_of(events: list[Event], cache: Path) -> list[list[Candidate]]:
                                    start=s, end=e, text=text, vector=vectors[text], is_quote=is_quote(text)))
         out.append(cands)
     return out
-
-
-def cached_embeddings(texts: list[str], cache: Path) -> dict[str, np.ndarray]:
-    """text -> embedding, from a cache file keyed by the texts, or computed and cached."""
-    from storylens.analyze.vectors import embed
-
-    key = hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest()[:16]
-    path = cache / f"minilm-{key}.npy"
-    if path.exists():
-        vectors = np.load(path)
-    else:
-        print(f"embedding {len(texts)} sentences (cached in {path}) ...", file=sys.stderr)
-        vectors = embed(texts)
-        cache.mkdir(parents=True, exist_ok=True)
-        np.save(path, vectors)
-    return dict(zip(texts, vectors, strict=True))
 
 
 def first_of_longest(event: Event, candidates: list[Candidate], n: int = 1) -> str:
