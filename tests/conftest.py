@@ -75,3 +75,21 @@ def corpus_article(source: str) -> tuple[str, str | None]:
 def expected() -> dict:
     """The sample corpus's expected results (examples/expected.json)."""
     return json.loads((EXAMPLES / "expected.json").read_text(encoding="utf-8"))
+
+
+def run_cli(*args: str, env: dict | None = None):
+    """Run the storylens command line in-process, wide enough that tables do not wrap."""
+    from typer.testing import CliRunner
+
+    from storylens.cli import app
+
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200", **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> str:
+    """The sample corpus through every stage, once per test session (tests must not change it)."""
+    db = str(tmp_path_factory.mktemp("corpus") / "corpus.db")
+    result = run_cli("ingest", str(EXAMPLES / "corpus"), "--db", db, "-w", "1")
+    assert result.exit_code == 1, result.output  # one malformed file, on purpose
+    return db

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from conftest import EXAMPLES
-from typer.testing import CliRunner
+from conftest import run_cli
 
 import storylens
 from storylens.brief import SCHEMA, build_briefing, render_html, render_markdown
-from storylens.cli import app
 
 
 def _run(*args):
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
-
-
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("brief") / "b.db")
-    result = _run("ingest", str(EXAMPLES / "corpus"), "--db", db, "-w", "1")
-    assert result.exit_code == 1, result.output  # one malformed file, on purpose
-    return db
+    return run_cli(*args)
 
 
 def _main_story(db: str) -> str:

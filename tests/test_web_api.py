@@ -6,7 +6,6 @@ import json
 import shutil
 
 import pytest
-from conftest import EXAMPLES
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -15,14 +14,6 @@ from storylens.web.app import create_app
 
 HTML = {"accept": "text/html"}
 TOKEN = "s3cret-token"
-
-
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("web") / "w.db"
-    result = CliRunner().invoke(cli, ["ingest", str(EXAMPLES / "corpus"), "--db", str(db), "-w", "1"])
-    assert result.exit_code == 1, result.output  # one malformed file, on purpose
-    return db
 
 
 @pytest.fixture(scope="module")
