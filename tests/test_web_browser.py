@@ -6,19 +6,19 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from conftest import EXAMPLES, ROOT
-from typer.testing import CliRunner
+from conftest import ROOT, run_cli
 
 import storylens
-from storylens.cli import app as cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Where screenshots go: test-artifacts/ by default; bench/screenshots.py points it at docs/screenshots.
@@ -36,19 +36,20 @@ def _missing(reason: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> Path:
-    """A store holding the sample corpus and one article whose title is a script tag."""
+def db(corpus_db: str, tmp_path_factory) -> Path:
+    """A copy of the sample-corpus store, plus one article whose title is a script tag."""
     folder = tmp_path_factory.mktemp("web")
+    path = folder / "web.db"
+    with closing(sqlite3.connect(corpus_db)) as source, closing(sqlite3.connect(path)) as copy:
+        source.backup(copy)  # the shared store stays as it is
     hostile = folder / "hostile.json"
     hostile.write_text(json.dumps({
         "id": "hostile-1", "url": "https://hostile.example/fire-drill", "outlet": "Hostile Example",
         "title": SCRIPT_TITLE, "published": "2026-03-12T09:00:00Z",
         "text": "The tram depot in Harrowgate held a fire drill on Thursday morning. "
                 "No trams were delayed, the operator said."}), encoding="utf-8")
-    path = folder / "web.db"
-    result = CliRunner().invoke(cli, ["ingest", str(EXAMPLES / "corpus"), str(hostile), "--db", str(path),
-                                      "-w", "1"], env={"COLUMNS": "200"})
-    assert result.exit_code == 1, result.output  # one malformed file in the corpus, on purpose
+    result = run_cli("ingest", str(hostile), "--db", str(path), "-w", "1")
+    assert result.exit_code == 0, result.output
     return path
 
 
