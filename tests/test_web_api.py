@@ -176,3 +176,34 @@ def test_openapi_describes_every_endpoint(client):
     for path in ("/api/stories", "/api/stories/{story_id}", "/api/articles/{article_id}",
                  "/api/entities/{entity_id}", "/api/search", "/api/ingest"):
         assert path in paths
+
+
+def test_concurrent_requests_to_a_real_server_all_succeed(corpus_db):
+    import socket
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(corpus_db), host="127.0.0.1", port=port,
+                                           log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        story = max(httpx.get(f"{base}/api/stories").json()["stories"], key=lambda s: s["articles"])["id"]
+        urls = [f"{base}{path}" for path in ("/api/stories", f"/api/stories/{story}", "/search?q=bridge", "/")]
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            codes = list(pool.map(lambda url: httpx.get(url, timeout=30).status_code, urls * 20))
+        assert codes == [200] * len(codes)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
