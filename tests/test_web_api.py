@@ -201,7 +201,8 @@ def test_concurrent_requests_to_a_real_server_all_succeed(corpus_db):
         base = f"http://127.0.0.1:{port}"
         stories = httpx.get(f"{base}/api/stories").json()["stories"]
         story = max(stories, key=lambda s: s["articles"])["id"]
-        urls = [f"{base}{path}" for path in ("/api/stories", f"/api/stories/{story}", "/search?q=bridge", "/")]
+        paths = ("/api/stories", f"/api/stories/{story}", "/search?q=bridge", "/")
+        urls = [f"{base}{path}" for path in paths]
         with ThreadPoolExecutor(max_workers=6) as pool:
             codes = list(pool.map(lambda url: httpx.get(url, timeout=30).status_code, urls * 20))
         assert codes == [200] * len(codes)
