@@ -35,6 +35,7 @@ import gzip
 import hashlib
 import itertools
 import json
+import math
 import pickle
 import platform
 import random
@@ -68,16 +69,44 @@ _NER_SKIP = {"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCEN
 
 
 def read(path: Path, limit: int | None) -> list[dict]:
-    """The records of a .jsonl or .jsonl.gz file, streamed, at most `limit`."""
+    """The records of a .jsonl or .jsonl.gz file, at most `limit`."""
+    return list(records_of(path, limit))
+
+
+def records_of(path: Path, limit: int | None) -> Iterator[dict]:
+    """The records of a .jsonl or .jsonl.gz file one at a time, at most `limit`, ids made unique."""
     opener = gzip.open if path.suffix == ".gz" else open
+    seen: Counter = Counter()
     with opener(path, "rt", encoding="utf-8") as handle:
         lines = (json.loads(line) for line in handle if line.strip())
-        records = list(itertools.islice(lines, limit))
-    seen: Counter = Counter()
-    for r in records:  # a few BASIL records share the id "empty": storylens keys articles by text
-        seen[str(r["id"])] += 1
-        r["id"] = str(r["id"]) if seen[str(r["id"])] == 1 else f"{r['id']}#{seen[str(r['id'])]}"
-    return records
+        for r in itertools.islice(lines, limit):
+            # A few BASIL records share the id "empty": storylens keys articles by text.
+            seen[str(r["id"])] += 1
+            r["id"] = str(r["id"]) if seen[str(r["id"])] == 1 else f"{r['id']}#{seen[str(r['id'])]}"
+            yield r
+
+
+def streamed(path: Path, limit: int | None) -> Iterator[list[dict]]:
+    """A date-ordered file in chunks of CHUNK records, never held whole (each chunk sorted by date)."""
+    batch: list[dict] = []
+    for record in records_of(path, limit):
+        batch.append(record)
+        if len(batch) == CHUNK:
+            yield ordered(batch, None)
+            batch = []
+    if batch:
+        yield ordered(batch, None)
+
+
+def date_ordered(path: Path) -> bool:
+    """Whether the file's records are dated and already in date order (so it can be streamed)."""
+    last = -math.inf
+    for record in records_of(path, None):
+        day = to_day(record.get("published"))
+        if day is None or day < last:
+            return False
+        last = day
+    return True
 
 
 def ordered(records: list[dict], shuffle: int | None) -> list[dict]:
@@ -229,34 +258,52 @@ def baseline(records: list[dict]) -> dict:
 
 # ---- runs --------------------------------------------------------------------------------------
 
+def rss_mb() -> float:
+    """The process's resident memory now (Linux), in MB."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+    return round(pages * resource.getpagesize() / 2**20, 1)
+
+
 def run(path: Path, limit: int | None, shuffle: int | None, copies: bool, config: StoryConfig,
         checkpoints: int = 10_000) -> dict:
     """Cluster one file online and score it; timing per article and per checkpoint window."""
     name = path.name.split(".")[0]
-    records = ordered(read(path, limit), shuffle)
+    stream = path.suffix == ".gz" and shuffle is None and date_ordered(path)
+    # A date-ordered stream is read chunk by chunk: memory then follows the clusterer, not the file.
+    parts = ((part, features(f"{name}_{i * CHUNK}", part, copies))
+             for i, part in enumerate(streamed(path, limit))) if stream else None
+    records = [] if stream else ordered(read(path, limit), shuffle)
     clusterer = StoryClusterer(config)
     gold: dict[str, str] = {}
     place_s = feature_s = 0.0
     stage_s: Counter = Counter()
-    windows, window_t, window_n = [], 0.0, 0
-    for part, feats in chunked_features(name, records, copies):
+    windows, window_t, window_cpu, window_n = [], 0.0, 0.0, 0
+    dated = False
+    for part, feats in parts or chunked_features(name, records, copies):
         stage_s.update(feats["seconds"])
+        dated = dated or any(r.get("published") for r in part)
         for record in part:
             gold[str(record["id"])] = str(record["gold_story"])  # the scorer's, never the clusterer's
             t0 = time.perf_counter()
             c = filled(record, feats)
             term_vector(c.title, c.text)  # timed as the clusterer computes it in add()
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             clusterer.add(c)
             t2 = time.perf_counter()
+            window_cpu += time.process_time() - c1
             feature_s += t1 - t0
             place_s += t2 - t1
             window_t += t2 - t1
             window_n += 1
             if len(clusterer) % checkpoints == 0:
+                # CPU time as well as wall time: on a shared machine the wall clock also measures the others.
                 windows.append({"stored": len(clusterer), "place_ms": round(1000 * window_t / window_n, 3),
-                                "live_stories": len(clusterer._index)})
-                window_t, window_n = 0.0, 0
+                                "place_cpu_ms": round(1000 * window_cpu / window_n, 3),
+                                "live_stories": len(clusterer._index), "rss_mb": rss_mb()})
+                window_t, window_cpu, window_n = 0.0, 0.0, 0
     t0 = time.perf_counter()
     clusterer.merge_pass()
     place_s += time.perf_counter() - t0
@@ -265,9 +312,11 @@ def run(path: Path, limit: int | None, shuffle: int | None, copies: bool, config
     n = len(ids)
     result = scores([part_of[i] for i in ids], [gold[i] for i in ids])
     embed_ms = 1000 * stage_s["embedding"] / n
-    dated = any(r.get("published") for r in records)
     order = ("shuffled, then by date" if dated else "shuffled") if shuffle is not None else \
-        ("by date" if dated else "file")
+        ("streamed by date" if stream else "by date" if dated else "file")
+    at = {w["stored"]: w["place_cpu_ms"] for w in windows}
+    growth = {f"{k // 1000}k_vs_10k": round(at[k] / at[10_000], 3) for k in at if k != 10_000} \
+        if 10_000 in at else {}
     return {"dataset": name, "articles": n, "order": order,
             "shuffle": shuffle, "stories": len(set(part_of.values())),
             "gold_stories": len(set(gold.values())),
@@ -277,7 +326,7 @@ def run(path: Path, limit: int | None, shuffle: int | None, copies: bool, config
                                "total": round(embed_ms + 1000 * (feature_s + place_s) / n, 3),
                                "entities_stage2": round(1000 * stage_s["entities"] / n, 3),
                                "copies_stage4": round(1000 * stage_s["copies"] / n, 3)},
-            "checkpoints": windows,
+            "checkpoints": windows, "placement_cpu_growth": growth,
             "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
