@@ -303,6 +303,7 @@ class StoryClusterer:
         self._next_id = 1
         self._swept: float | None = None  # clock at the last archiving sweep
         self._splits: list[tuple[str, str]] = []  # (kept, new) story ids of the last split pass
+        self._split_checked: dict[str, int] = {}  # story id -> its size when the split pass last looked
 
     def __len__(self) -> int:
         return len(self._story_of)
@@ -547,6 +548,7 @@ class StoryClusterer:
                 posting.remove(story.id)
                 if not posting:
                     del self._postings[entity]
+        self._split_checked.pop(story.id, None)
         story.live = None
         self._index.remove(story.id)
         self._changed.discard(story.id)
@@ -609,6 +611,11 @@ class StoryClusterer:
             story = self._stories.get(sid)
             if story is None or story.live is None or len(story.article_ids) < self.config.split_min:
                 continue
+            # Looked at again only once it has grown by a quarter: the cost per article stays constant
+            # however large a long-running story gets.
+            if len(story.article_ids) < 1.25 * self._split_checked.get(sid, 0):
+                continue
+            self._split_checked[sid] = len(story.article_ids)
             part = self._best_split(story)
             if part is not None:
                 splits.append((sid, self._split(story, part)))
@@ -678,6 +685,7 @@ class StoryClusterer:
                 self._post(entity, part.id)
             self._index.put(part.id, part.live.centroid, part.first, part.last)
             self._changed.add(part.id)  # the next pass may split a part again, or merge it back
+            self._split_checked.pop(part.id, None)
         return moved.id
 
     def _replace_singletons(self, keys: Iterable[str]) -> list[tuple[str, str]]:
