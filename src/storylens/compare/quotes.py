@@ -100,7 +100,11 @@ def track_quotes(material: StoryMaterial) -> list[TrackedQuote]:
     other = articles[:, None] != articles[None, :]
     # Differently worded quotes can still be one statement, but only from one speaker: only those
     # pairs need the (slow) sentence embeddings.
-    by_speaker = [(i, j) for i, j in zip(*np.nonzero(np.triu(other & (words < SAME_WORDS), k=1)), strict=True)
+    # Only a named speaker (found by name or a resolved pronoun) makes two differently worded quotes one
+    # statement: "officials" in two outlets are not known to be the same people.
+    named = np.array([s.quote.speaker_via in ("name", "pronoun") for s in seen])
+    maybe = other & (words < SAME_WORDS) & named[:, None] & named[None, :]
+    by_speaker = [(i, j) for i, j in zip(*np.nonzero(np.triu(maybe, k=1)), strict=True)
                   if _same_speaker(seen[i], seen[j])]
     _embed_pieces([seen[k] for k in sorted({k for pair in by_speaker for k in pair})])
     pairs = [(words[i, j] / 100 + 1.0, i, j)
