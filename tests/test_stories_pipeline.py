@@ -3,23 +3,11 @@
 import json
 import re
 
-import pytest
-from conftest import EXAMPLES
-from typer.testing import CliRunner
-
-from storylens.cli import app
+from conftest import EXAMPLES, run_cli
 
 
 def _run(*args):
-    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
-
-
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory):
-    db = str(tmp_path_factory.mktemp("corpus") / "c.db")
-    result = _run("ingest", str(EXAMPLES / "corpus"), "--db", db, "-w", "1")
-    assert result.exit_code == 1, result.output  # one malformed file, on purpose
-    return db
+    return run_cli(*args)
 
 
 def test_exact_copy_is_an_appearance_of_the_earliest_publication(corpus_db):
