@@ -10,17 +10,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from storylens.web import charts
+from storylens.web import charts, views
 from storylens.web.api import filters
 from storylens.web.app import HERE, workspace
-from storylens.web.views import (
-    StoryFilters,
-    article_view,
-    entity_view,
-    search_view,
-    stories_view,
-    story_view,
-)
+from storylens.web.views import StoryFilters
 from storylens.workspace import Workspace
 
 router = APIRouter(include_in_schema=False)
@@ -52,7 +45,7 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
 @router.get("/", response_class=HTMLResponse)
 def stories_page(request: Request, ws: WS, chosen: Annotated[StoryFilters, Depends(filters)]) -> HTMLResponse:
     """Stories, newest first, with filters."""
-    data = stories_view(ws, chosen)
+    data = views.stories_view(ws, chosen)
 
     def page_url(n: int) -> str:
         return "/?" + urlencode({**data["filters"], "page": n})
@@ -66,7 +59,7 @@ def stories_page(request: Request, ws: WS, chosen: Annotated[StoryFilters, Depen
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, ws: WS, story_id: str) -> HTMLResponse:
     """A story's briefing, claims × outlets matrix, coverage chart and copy lineage."""
-    data = story_view(ws, request.app.state.briefings, story_id)
+    data = views.story_view(ws, request.app.state.briefings, story_id)
     copies = {k["later"]: data["briefing"]["sources"].get(k["earlier"], {}).get("outlet")
               for k in data["briefing"]["coverage"]["copies"]}
     chart = charts.coverage(data["publications"], copies)
@@ -78,7 +71,7 @@ def story_page(request: Request, ws: WS, story_id: str) -> HTMLResponse:
 def article_page(request: Request, ws: WS, article_id: str,
                  s: Annotated[int | None, Query(ge=0)] = None) -> HTMLResponse:
     """An article with its entities, quotes and claim sentences marked; `?s=N` highlights sentence N."""
-    data = article_view(ws, article_id, s)
+    data = views.article_view(ws, article_id, s)
     twin = _twin(request, f"/api/articles/{article_id}")
     return render(request, "article.html", {**data, "json_url": twin})
 
@@ -86,7 +79,7 @@ def article_page(request: Request, ws: WS, article_id: str,
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 def entity_page(request: Request, ws: WS, entity_id: int) -> HTMLResponse:
     """A person, organisation or place: names, roles, mentions over time, quotes, stories."""
-    data = entity_view(ws, entity_id)
+    data = views.entity_view(ws, entity_id)
     return render(request, "entity.html", {**data, "chart": charts.bars(data["days"]),
                                            "json_url": f"/api/entities/{entity_id}"})
 
@@ -94,7 +87,7 @@ def entity_page(request: Request, ws: WS, entity_id: int) -> HTMLResponse:
 @router.get("/search", response_class=HTMLResponse)
 def search_page(request: Request, ws: WS, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
     """Full-text search over articles, quotes and entities."""
-    data = search_view(ws, q)
+    data = views.search_view(ws, q)
     return render(request, "search.html", {**data, "json_url": _twin(request, "/api/search")})
 
 
