@@ -43,6 +43,9 @@ def test_stories_json_and_filters(client):
     marsk = client.get("/api/search", params={"q": "Helena Marsk"}).json()["entities"][0]
     by_entity = client.get("/api/stories", params={"entity": marsk["id"]}).json()
     assert by_entity["total"] == 1 and "Colbeck" in by_entity["stories"][0]["title"]
+    by_name = client.get("/api/stories", params={"entity": "Marsk"}).json()
+    assert by_name["total"] == 1 and by_name["entity_name"] == "Helena Marsk"
+    assert client.get("/api/stories", params={"entity": "Nobody Atall"}).json()["total"] == 0
 
 
 def test_story_json_holds_the_briefing_and_matrix(client):

@@ -27,7 +27,8 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def filters(since: date | None = None, until: date | None = None, outlet: str | None = None,
-            entity: int | None = None, q: Annotated[str | None, Query(max_length=500)] = None,
+            entity: Annotated[str | None, Query(max_length=200, description="an entity id or name")] = None,
+            q: Annotated[str | None, Query(max_length=500)] = None,
             page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> StoryFilters:
     """The stories filters from the query string (dates as YYYY-MM-DD)."""
     return StoryFilters(since.isoformat() if since else None, until.isoformat() if until else None,

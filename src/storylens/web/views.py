@@ -30,7 +30,7 @@ class StoryFilters:
     since: str | None = None
     until: str | None = None
     outlet: str | None = None
-    entity: int | None = None
+    entity: str | None = None  # an entity id, or a name or alias
     q: str | None = None
     page: int = 1
 
@@ -72,17 +72,25 @@ def marked(snippet: str | None) -> str:
 def stories_view(ws: Workspace, filters: StoryFilters) -> dict[str, Any]:
     """The stories page: one page of stories matching the filters, each with its articles per day."""
     page = max(filters.page, 1)
+    entity_id, entity = _entity(ws, filters.entity)
     found, total = ws.store.find_stories(since=filters.since, until=filters.until, outlet=filters.outlet,
-                                         entity=filters.entity, query=filters.q, limit=PAGE_SIZE,
+                                         entity=entity_id, query=filters.q, limit=PAGE_SIZE,
                                          offset=(page - 1) * PAGE_SIZE)
     days = ws.store.story_days([s.id for s in found])
-    entity = None
-    if filters.entity is not None and ws.store.has_entity(filters.entity):
-        entity = ws.store.get_entity(filters.entity).name
     return {"stories": [{**s.to_dict(), "articles": len(s.article_ids), "days": days.get(s.id, {})}
                         for s in found],
             "total": total, "page": page, "pages": max(1, math.ceil(total / PAGE_SIZE)),
             "filters": filters.active(), "entity_name": entity}
+
+
+def _entity(ws: Workspace, wanted: str | None) -> tuple[int | None, str | None]:
+    """The entity a filter names (by id, or by name or alias): its id and name; -1 when none matches."""
+    if not wanted:
+        return None, None
+    if wanted.isdigit() and ws.store.has_entity(int(wanted)):
+        return int(wanted), ws.store.get_entity(int(wanted)).name
+    found = ws.find_entities(wanted)
+    return (found[0].id, found[0].name) if found else (-1, None)
 
 
 def story_view(ws: Workspace, cache: BriefingCache, story_id: str) -> dict[str, Any]:
