@@ -5,10 +5,19 @@ from __future__ import annotations
 import dataclasses
 import random
 
+import numpy as np
 import pytest
 from conftest import SEED_TELEGRAPH, SEED_TOI, body, corpus_article, expected, shared_path
 
-from storylens.stories.cluster import StoryCandidate, StoryClusterer, StoryConfig, embed_candidates
+from storylens.analyze.vectors import EMBEDDING_DIM
+from storylens.stories.cluster import (
+    FEATURES,
+    StoryCandidate,
+    StoryClusterer,
+    StoryConfig,
+    _CentroidIndex,
+    embed_candidates,
+)
 
 WIRE = "newsfeed.jsonl#mpa-20260310-0412"
 
@@ -155,3 +164,64 @@ def test_split_pass_leaves_a_coherent_story_whole(corpus):
         clusterer.assign(by_id[key], story)
     assert clusterer.split_pass() == []
     assert {clusterer.story_of(a) for a in main} == {story}
+
+
+def _synthetic(key: str, title: str, entities: set[str], rng: np.random.Generator) -> StoryCandidate:
+    vector = rng.normal(size=EMBEDDING_DIM).astype(np.float32)
+    return StoryCandidate(key, title, "", "2026-03-10", "outlet", set(entities),
+                          vector=vector / np.linalg.norm(vector))
+
+
+def test_signals_follow_a_story_as_it_grows_and_after_a_restore():
+    # A story's norms are cached between candidates: they must follow the story when it takes articles.
+    rng = np.random.default_rng(4)
+    clusterer = StoryClusterer()
+    first = clusterer.assign(_synthetic("a1", "Flood closes the ridge road", {"ridge"}, rng), None)
+    probe = _synthetic("p", "Ridge road flood reopens", {"ridge", "council"}, rng)
+    before = clusterer.features(probe)[first]
+    for i, title in enumerate(["Council repairs ridge road", "Council votes on flood repairs"]):
+        clusterer.assign(_synthetic(f"a{i + 2}", title, {"council"}, rng), first)
+    after = clusterer.features(probe)[first]
+    restored = StoryClusterer.load(clusterer.save()).features(probe)[first]  # norms computed afresh
+    assert np.allclose(after, restored)
+    ents = FEATURES.index("entities")
+    assert after[ents] > before[ents]  # the story now names the probe's other entity too
+
+
+def test_entity_and_term_signals_of_an_identical_article_are_one():
+    rng = np.random.default_rng(5)
+    clusterer = StoryClusterer()
+    member = _synthetic("a", "Ridge road flood closes valley", {"ridge", "valley"}, rng)
+    story = clusterer.assign(member, None)
+    twin = dataclasses.replace(member, article_id="b", entities=set(member.entities))
+    signals = clusterer.features(twin)[story]
+    assert signals[FEATURES.index("tfidf")] == pytest.approx(1.0)
+    assert signals[FEATURES.index("entities")] == pytest.approx(1.0)
+
+
+def test_centroid_index_returns_the_nearest_stories_in_the_window():
+    rng = np.random.default_rng(6)
+    index = _CentroidIndex()
+    vectors = rng.normal(size=(600, EMBEDDING_DIM)).astype(np.float32)  # grows past one allocation
+    for i, v in enumerate(vectors):
+        index.put(f"s{i}", v, 100.0 if i % 2 else 0.0, 100.0 if i % 2 else 0.0)
+    query = rng.normal(size=EMBEDDING_DIM).astype(np.float32)
+    units = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    odd = [i for i in np.argsort(-(units @ query)) if i % 2][:5]  # only odd stories lie in the window
+    assert set(index.top(query, 5, 101.0, 7.0)) == {f"s{i}" for i in odd}
+
+
+def test_signals_follow_a_merge_without_new_articles():
+    # A merge changes a story's terms and entities while no document arrives: its cached norms must go.
+    rng = np.random.default_rng(7)
+    clusterer = StoryClusterer()
+    one = _synthetic("a", "Ridge road flood closes valley", {"ridge"}, rng)
+    two = dataclasses.replace(one, article_id="b", title="Valley council counts flood cost",
+                              entities={"council"})
+    stories = {clusterer.assign(one, None), clusterer.assign(two, None)}
+    probe = _synthetic("p", "Council and ridge residents count flood cost", {"ridge", "council"}, rng)
+    clusterer.features(probe)  # fills the cache for both stories
+    assert clusterer.merge_pass()
+    [(story, signals)] = clusterer.features(probe).items()
+    assert story in stories
+    assert np.allclose(signals, StoryClusterer.load(clusterer.save()).features(probe)[story])

@@ -16,6 +16,8 @@ How an article is placed
    times; an undated pair needs more evidence); and average-link forms of the two cosines. A logistic
    model turns them into the probability that the article belongs to the story; the article joins the
    most probable candidate when that probability reaches `threshold`, else starts a new story.
+   A candidate costs the article's size, not the story's: each live story caches its TF-IDF and entity
+   norms (dropped when it changes, refreshed once the documents seen grow by 1/64 — the IDF drift).
 4. Every `merge_every` articles (and on demand) `merge_pass()` repairs early mistakes: stories whose
    centroids score as one story under the same model with story-level signals (at `merge_threshold`)
    are merged, as are pairs one article matched both above `threshold` when the pair scores above
@@ -158,6 +160,7 @@ class _Live:
     titles: list[tuple[str, np.ndarray]]  # (headline, float16 embedding) of each member
     mass: float = 0.0  # sum of the members' TF-IDF norms when they joined (for average-link scores)
     members: list[_Member] = field(default_factory=list)  # aligned with titles and the story's article_ids
+    norms: tuple[int, float, float] | None = None  # (documents seen, TF-IDF norm, entity norm): a cache
 
 
 @dataclass
@@ -276,7 +279,9 @@ class _CentroidIndex:
         n = len(self.ids)
         if not n:
             return []
-        sims = self._matrix[:n] @ vector
+        # einsum, not BLAS: a multithreaded matrix-vector product spins both cores once the index passes
+        # a size threshold (on UCI placement CPU jumped 3x at ~1,500 live stories) for a 0.03 ms product.
+        sims = np.einsum("ij,j->i", self._matrix[:n], vector.astype(np.float32, copy=False))
         if day is not None:
             gap = np.fmax(np.fmax(self._first[:n] - day, day - self._last[:n]), 0.0)
             sims = np.where(np.isnan(gap) | (gap <= window), sims, -np.inf)
@@ -405,8 +410,12 @@ class StoryClusterer:
         size = len(story.article_ids)
         norm = float(np.linalg.norm(live.centroid))
         emb = float(article.vector @ live.centroid) / norm if norm > 0 else 0.0
-        tfidf, _, nb = self._term_cosine(article.terms, live.terms)
-        ents = self._entity_cosine(Counter(article.entities), 1, live.entities, size)
+        # The story's norms come from the cache: scoring a candidate costs the article's size, not the
+        # story's (a story keeps up to 2 * max_terms terms and 2 * max_entities entities).
+        nb, eb = self._norms(live)
+        tfidf = _ratio(self._term_dot(article.terms, live.terms), self._term_norm(article.terms) * nb)
+        ea = math.sqrt(sum(self._entity_idf(e) ** 2 for e in article.entities))
+        ents = _ratio(self._entity_dot(Counter(article.entities), live.entities), ea * eb)
         gap, dated, recency = self._gap(article.day, article.day, article.published, story)
         if dated and live.members and self.config.weights[FEATURES.index("recency")]:
             recency = self._nearest_recency(article, live)
@@ -429,29 +438,35 @@ class StoryClusterer:
             return 0.0  # an hours-scale signal needs times of day: a bare date leaves it to time_gap
         return 1.0 - math.exp(-24.0 * abs(article.day - member.day) / self.config.recency_hours)
 
-    def _term_cosine(self, a: dict[int, float], b: dict[int, float]) -> tuple[float, float, float]:
-        """TF-IDF cosine of two hashed tf vectors under the current IDF, and their weighted norms."""
-        if not a or not b:
-            return 0.0, 0.0, 0.0
-        na = float(np.linalg.norm(np.fromiter(a.values(), dtype=np.float64) * self._idf(a)))
-        nb = float(np.linalg.norm(np.fromiter(b.values(), dtype=np.float64) * self._idf(b)))
+    def _term_norm(self, terms: dict[int, float]) -> float:
+        """The norm of a hashed tf vector weighted by the current IDF."""
+        if not terms:
+            return 0.0
+        return float(np.linalg.norm(np.fromiter(terms.values(), dtype=np.float64) * self._idf(terms)))
+
+    def _term_dot(self, a: dict[int, float], b: dict[int, float]) -> float:
+        """The IDF-weighted dot product of two hashed tf vectors (walks the smaller one)."""
         small, large = (a, b) if len(a) <= len(b) else (b, a)
         shared = [k for k in small if k in large]
-        if not shared or not na or not nb:
-            return 0.0, na, nb
-        idf_shared = self._idf(shared) ** 2
-        dot = float(np.dot(np.array([a[k] * b[k] for k in shared]), idf_shared))
-        return dot / (na * nb), na, nb
-
-    def _entity_cosine(self, a: Counter, size_a: int, b: Counter, size_b: int) -> float:
-        # Each side weighs an entity by the share of its articles naming it, times the entity's IDF.
-        if not a or not b:
+        if not shared:
             return 0.0
-        idf = {e: self._entity_idf(e) for e in set(a) | set(b)}
-        dot = sum(a[e] / size_a * b[e] / size_b * idf[e] ** 2 for e in a if e in b)
-        na = math.sqrt(sum((n / size_a * idf[e]) ** 2 for e, n in a.items()))
-        nb = math.sqrt(sum((n / size_b * idf[e]) ** 2 for e, n in b.items()))
-        return dot / (na * nb) if dot else 0.0
+        return float(np.dot(np.array([a[k] * b[k] for k in shared]), self._idf(shared) ** 2))
+
+    def _entity_dot(self, a: Counter, b: Counter) -> float:
+        """The IDF-weighted dot product of two entity counts (walks the smaller one)."""
+        small, large = (a, b) if len(a) <= len(b) else (b, a)
+        return sum(a[e] * b[e] * self._entity_idf(e) ** 2 for e in small if e in large)
+
+    def _norms(self, live: _Live) -> tuple[float, float]:
+        """A live story's TF-IDF norm and entity norm (raw counts times IDF), cached while the IDF holds."""
+        cached = live.norms
+        # Recomputing them for every candidate made a candidate's cost follow its story's size. The IDF
+        # drifts slowly: a cache is kept until the documents seen have grown by 1/64 (exact below 64).
+        if cached is not None and (self._docs - cached[0]) * 64 <= cached[0]:
+            return cached[1], cached[2]
+        ents = math.sqrt(sum((n * self._entity_idf(e)) ** 2 for e, n in live.entities.items()))
+        live.norms = (self._docs, self._term_norm(live.terms), ents)
+        return live.norms[1], live.norms[2]
 
     def _gap(self, first: float | None, last: float | None, last_text: str | None,
              story: _Story) -> tuple[float, float, float]:
@@ -494,6 +509,7 @@ class StoryClusterer:
             if story.last is None or article.day > story.last:
                 story.last, story.last_text = article.day, article.published
         live = story.live
+        live.norms = None  # its terms and entities change below
         live.centroid += article.vector
         for key, weight in article.terms.items():
             live.terms[key] = live.terms.get(key, 0.0) + weight
@@ -717,8 +733,10 @@ class StoryClusterer:
         assert a.live is not None and b.live is not None
         na, nb = float(np.linalg.norm(a.live.centroid)), float(np.linalg.norm(b.live.centroid))
         emb = float(_unit(a.live.centroid) @ _unit(b.live.centroid))
-        tfidf, ta, tb = self._term_cosine(a.live.terms, b.live.terms)
-        ents = self._entity_cosine(a.live.entities, len(a.article_ids), b.live.entities, len(b.article_ids))
+        (ta, ea), (tb, eb) = self._norms(a.live), self._norms(b.live)
+        tfidf = _ratio(self._term_dot(a.live.terms, b.live.terms), ta * tb)
+        # Each side weighs an entity by the share of its articles naming it: the sizes cancel out.
+        ents = _ratio(self._entity_dot(a.live.entities, b.live.entities), ea * eb)
         gap, dated, recency = self._gap(a.first, a.last, a.last_text, b)
         if not self._in_window(b, a.first) and not self._in_window(b, a.last):
             return np.array([0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0])
@@ -736,6 +754,7 @@ class StoryClusterer:
                 keep.first, keep.first_text = day, text
             if day is not None and (keep.last is None or day > keep.last):
                 keep.last, keep.last_text = day, text
+        keep.live.norms = None  # its terms and entities change below
         keep.live.centroid += gone.live.centroid
         for key, weight in gone.live.terms.items():
             keep.live.terms[key] = keep.live.terms.get(key, 0.0) + weight
@@ -795,6 +814,11 @@ class StoryClusterer:
 def _unit(vector: np.ndarray) -> np.ndarray:
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm > 0 else vector
+
+
+def _ratio(dot: float, norms: float) -> float:
+    """A cosine from its dot product and the product of the norms (0 when either side is empty)."""
+    return dot / norms if dot and norms else 0.0
 
 
 def _date_only(published: str | None) -> bool:
