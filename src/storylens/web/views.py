@@ -9,8 +9,9 @@ from html import escape
 from threading import Lock
 from typing import Any
 
-from storylens.brief.build import safe_url
+from storylens.brief.build import build_briefing, safe_url
 from storylens.errors import ArticleNotFound, StorylensError
+from storylens.models import StoryRecord
 from storylens.store.sqlite_web import MARK_END, MARK_START
 from storylens.stories.copies import lineage
 from storylens.workspace import Workspace
@@ -46,17 +47,16 @@ class BriefingCache:
         self._items: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
         self._size, self._lock = size, Lock()
 
-    def get(self, ws: Workspace, story_id: str) -> dict[str, Any]:
+    def get(self, ws: Workspace, story: StoryRecord) -> dict[str, Any]:
         """A story's briefing as JSON-ready data."""
         from storylens.compare.material import fingerprint
 
-        story = ws.story(story_id)
         key = (story.id, fingerprint(story))
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        data = ws.briefing(story.id).to_dict()
+        data = build_briefing(ws.store, story).to_dict()
         with self._lock:
             self._items[key] = data
             while len(self._items) > self._size:
@@ -99,7 +99,7 @@ def story_view(ws: Workspace, cache: BriefingCache, story_id: str) -> dict[str, 
         story = ws.story(story_id)
     except StorylensError as exc:
         raise NotFound(str(exc)) from exc
-    briefing = cache.get(ws, story.id)
+    briefing = cache.get(ws, story)
     outlets = briefing["coverage"]["outlets"]
     shown = [c for c in briefing["claims"] if c["status"] != "single_source" and not c["quote"]]
     shown += [c for c in briefing["claims"] if c["status"] == "single_source" and c["facts"]]
