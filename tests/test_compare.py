@@ -238,3 +238,8 @@ def test_seeds_briefing_summary_is_source_sentences_only(seeds):
         assert ws.article(c["article_id"]).text[c["start"]:c["end"]] == line["text"]
     speakers = {speaker for speaker, _, _ in briefing.speakers()}
     assert any("Hsiao" in s for s in speakers) and any("Galeotti" in s for s in speakers)
+
+
+def test_an_idiom_with_no_is_not_a_denial():
+    assert markers("There is no question that America must win the war.") == []
+    assert markers("There is no doubt the bridge will reopen.") == []

@@ -13,6 +13,7 @@ from storylens.models import Dispute, DisputeSide
 
 _LEXICON = lexicon()
 _NEGATORS = frozenset(_LEXICON["negators"])
+_IDIOMS = frozenset(_LEXICON["not_negations"])
 # Two poles a report can take on one subject: growing, going ahead — or the reverse.
 _UP, _DOWN = frozenset(_LEXICON["up"]), frozenset(_LEXICON["down"])
 _DOWN_PHRASES = tuple(_LEXICON["down_phrases"])
@@ -43,6 +44,8 @@ def markers(text: str) -> list[Marker]:
     names = {w.casefold() for w in WORD.findall(text)[1:] if w[:1].isupper()}
     out = []
     for i, word in enumerate(tokens):
+        if " ".join(tokens[i:i + 2]) in _IDIOMS or " ".join(tokens[i:i + 3]) in _IDIOMS:
+            continue  # "there is no question that …" asserts, it does not deny
         if word in _NEGATORS or word.endswith("n't"):
             out.append(Marker("negation", frozenset(content_of(tokens[i + 1:i + 8]))))
         elif word in _UP or word in _DOWN:
