@@ -114,11 +114,10 @@ class Workspace:
         on_done: Callable[[StoryRecord], None] | None = None,
     ) -> list[Comparison]:
         """Compare the articles inside stories (default: every story whose comparison is stale)."""
-        from storylens.compare.pipeline import compare_stories, stale
+        from storylens.compare.pipeline import compare_stories
 
         stories = [self.story(i) for i in story_ids] if story_ids is not None else self.stories()
-        todo = stories if redo else stale(self.store, stories)
-        return compare_stories(self.store, todo, redo=True, on_done=on_done)
+        return compare_stories(self.store, stories, redo=redo, on_done=on_done)
 
     def stale_stories(self) -> list[StoryRecord]:
         """Stories whose comparison must be redone (new articles, or a newer storylens)."""

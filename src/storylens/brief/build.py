@@ -15,6 +15,9 @@ from storylens.models import Citation, Claim, Comparison, StoryRecord
 from storylens.stories.copies import lineage
 
 SCHEMA = "storylens.briefing/1"
+FLAG_TEXT = {"wording_changed": "wording differs between outlets",
+             "paraphrase_in_quotes": "a paraphrase inside quotation marks",
+             "speaker_changed": "attributed to different speakers"}
 SUMMARY_SENTENCES = 3  # NeuS (three outlets, ~65-word targets) favours 2; stories usually have more outlets
 _YEAR_ONLY = re.compile(r"^(in |since |by |until |from )?(\d{4})$", re.IGNORECASE)
 
@@ -50,13 +53,11 @@ class Briefing:
 
     def agreed(self, limit: int | None = 12) -> list[dict[str, Any]]:
         """Statements two or more independent outlets make, best supported first."""
-        found = [c for c in self.claims if c["status"] == "corroborated" and not c["quote"]]
-        return sorted(found, key=lambda c: (-c["voices"], -c["centrality"]))[:limit]
+        return agreed(self.claims, limit)
 
     def single_source(self, limit: int | None = 12) -> list[dict[str, Any]]:
         """Checkable statements only one independent outlet makes, most central first."""
-        found = [c for c in self.claims if c["status"] == "single_source" and not c["quote"] and c["facts"]]
-        return sorted(found, key=lambda c: (-min(c["facts"], 3), -c["centrality"]))[:limit]
+        return single_source(self.claims, limit)
 
     def speakers(self) -> list[tuple[str, str | None, list[dict[str, Any]]]]:
         """Quotes grouped by speaker: (speaker, role, quotes), most quoted first."""
@@ -83,6 +84,18 @@ class Briefing:
     def sentence(self, citation: dict[str, Any]) -> str:
         """The text a citation points at."""
         return self.sources[citation["article_id"]]["text"][citation["start"]:citation["end"]]
+
+
+def agreed(claims: list[dict[str, Any]], limit: int | None = 12) -> list[dict[str, Any]]:
+    """Of these claims (briefing JSON), the corroborated statements, best supported first."""
+    found = [c for c in claims if c["status"] == "corroborated" and not c["quote"]]
+    return sorted(found, key=lambda c: (-c["voices"], -c["centrality"]))[:limit]
+
+
+def single_source(claims: list[dict[str, Any]], limit: int | None = 12) -> list[dict[str, Any]]:
+    """Of these claims (briefing JSON), the checkable single-source statements, most central first."""
+    found = [c for c in claims if c["status"] == "single_source" and not c["quote"] and c["facts"]]
+    return sorted(found, key=lambda c: (-min(c["facts"], 3), -c["centrality"]))[:limit]
 
 
 def build_briefing(store, story: StoryRecord) -> Briefing:

@@ -7,12 +7,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from storylens.brief.build import Briefing
+from storylens.brief.build import FLAG_TEXT, Briefing
 from storylens.brief.markdown import anchor
-
-_FLAG = {"wording_changed": "wording differs between outlets",
-         "paraphrase_in_quotes": "a paraphrase inside quotation marks",
-         "speaker_changed": "attributed to different speakers"}
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +18,7 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["anchor"] = anchor
-    env.globals["flag_text"] = _FLAG
+    env.globals["flag_text"] = FLAG_TEXT
     return env
 
 

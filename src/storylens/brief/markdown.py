@@ -6,13 +6,10 @@ import re
 from typing import Any
 from urllib.parse import quote as url_quote
 
-from storylens.brief.build import Briefing
+from storylens.brief.build import FLAG_TEXT, Briefing
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 _STATUS = {"corroborated": "agreed", "single_source": "one outlet", "disputed": "disputed"}
-_FLAG = {"wording_changed": "wording differs between outlets",
-         "paraphrase_in_quotes": "a paraphrase inside quotation marks",
-         "speaker_changed": "attributed to different speakers"}
 
 
 def escape(text: str | None) -> str:
@@ -88,7 +85,7 @@ def _speakers(b: Briefing) -> list[str]:
         out.append(f"- **{escape(speaker)}**" + (f", {escape(role)}" if role else ""))
         for q in quotes:
             mark = "“" + escape(q["text"]) + "”" if q["kind"] in ("direct", "partial") else escape(q["text"])
-            flags = "; ".join(_FLAG.get(f, f) for f in q["flags"])
+            flags = "; ".join(FLAG_TEXT.get(f, f) for f in q["flags"])
             warning = f" ⚠ {flags}" if flags else ""
             out.append(f"  - {mark} *({q['kind']})* {cite(q['citations'])}{warning}")
     return out

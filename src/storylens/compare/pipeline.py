@@ -72,12 +72,10 @@ def compare_stories(store, stories: Iterable[StoryRecord], *, redo: bool = False
                     on_done: Callable[[StoryRecord], None] | None = None) -> list[Comparison]:
     """Compare (and store) every story given whose stored comparison is missing or stale."""
     out = []
-    stored = store.comparison_fingerprints()
-    for story in stories:
-        if redo or stored.get(story.id) != (fingerprint(story), COMPARE_VERSION):
-            comparison = compare_story(store, story)
-            store.save_comparison(story.id, comparison.fingerprint, COMPARE_VERSION, comparison.to_dict())
-            out.append(comparison)
+    for story in list(stories) if redo else stale(store, stories):
+        comparison = compare_story(store, story)
+        store.save_comparison(story.id, comparison.fingerprint, COMPARE_VERSION, comparison.to_dict())
+        out.append(comparison)
         if on_done:
             on_done(story)
     store.prune_comparisons()

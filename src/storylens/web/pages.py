@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from storylens.brief.build import FLAG_TEXT
 from storylens.web import charts, views
 from storylens.web.api import filters
 from storylens.web.app import HERE, workspace
@@ -18,16 +19,13 @@ from storylens.workspace import Workspace
 
 router = APIRouter(include_in_schema=False)
 WS = Annotated[Workspace, Depends(workspace)]
-_FLAGS = {"wording_changed": "wording differs between outlets",
-          "paraphrase_in_quotes": "a paraphrase inside quotation marks",
-          "speaker_changed": "attributed to different speakers"}
 
 
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
     """The page templates (Jinja2 autoescapes every value: article text never becomes markup)."""
     found = Jinja2Templates(directory=HERE / "templates")
-    found.env.globals.update(sparkline=charts.sparkline, flag_text=_FLAGS)
+    found.env.globals.update(sparkline=charts.sparkline, flag_text=FLAG_TEXT)
     found.env.filters["cite_href"] = cite_href
     return found
 

@@ -9,7 +9,7 @@ from html import escape
 from threading import Lock
 from typing import Any
 
-from storylens.brief.build import build_briefing, safe_url
+from storylens.brief.build import agreed, build_briefing, safe_url, single_source
 from storylens.errors import ArticleNotFound, StorylensError
 from storylens.models import StoryRecord
 from storylens.store.sqlite_web import MARK_END, MARK_START
@@ -18,6 +18,7 @@ from storylens.workspace import Workspace
 
 PAGE_SIZE = 50
 MATRIX_ROWS = 30
+SINGLE_SHOWN = 15
 
 
 class NotFound(StorylensError):
@@ -101,11 +102,13 @@ def story_view(ws: Workspace, cache: BriefingCache, story_id: str) -> dict[str, 
         raise NotFound(str(exc)) from exc
     briefing = cache.get(ws, story)
     outlets = briefing["coverage"]["outlets"]
+    claims = briefing["claims"]
     shown = [c for c in briefing["claims"] if c["status"] != "single_source" and not c["quote"]]
     shown += [c for c in briefing["claims"] if c["status"] == "single_source" and c["facts"]]
     rows = [{"id": c["id"], "text": c["text"], "status": c["status"], "citation": c["citations"][0],
              "cells": [o in c["outlets"] for o in outlets]} for c in shown[:MATRIX_ROWS]]
-    return {"story": story.to_dict(), "briefing": briefing,
+    return {"story": story.to_dict(), "briefing": briefing, "agreed": agreed(claims, None),
+            "single": single_source(claims, SINGLE_SHOWN),
             "matrix": {"outlets": outlets, "claims": rows},
             "publications": ws.store.story_publications(story.id)}
 
