@@ -329,3 +329,21 @@ def test_inverted_speaker_between_two_quoted_pieces(nlp):
     quotes = quotes_of(nlp, text)
     assert {q.speaker_key for q in quotes} == {"Edward Leamer"}
     assert all("Leamer" not in q.text for q in quotes)
+
+
+def test_reported_clause_runs_to_the_end_of_its_sentence(nlp):
+    text = ("Coach Tim Berg said the team had played well, but the referee's decisions had cost them "
+            "the match.")
+    quote = one(quotes_of(nlp, text), "the team had played well")
+    assert quote.text.endswith("cost them the match") and quote.speaker_key == "Tim Berg"
+    text = "Mayor Lena Ortiz said the bridge would reopen in May, but the contractor warned of delays."
+    assert "contractor" not in one(quotes_of(nlp, text), "the bridge would reopen").text
+
+
+def test_clause_reported_inside_a_reported_clause_is_not_a_quote_of_its_own(nlp):
+    text = "Senator Ana Reyes said she hopes to win the election and knows the race is close."
+    quotes = quotes_of(nlp, text)
+    outer = one(quotes, "she hopes to win")
+    assert outer.speaker_key == "Ana Reyes"
+    assert not [q for q in quotes if q is not outer and outer.start <= q.start and q.end <= outer.end
+                and q.kind == "indirect"]

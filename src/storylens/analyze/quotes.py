@@ -96,6 +96,8 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
     quotes += _indirect_quotes(doc, sentences, cues, quotes, segments, mentions)
     quotes += _colon_quotes(doc, sentences, paragraphs, quotes, mentions)
     quotes += _learned_quotes(doc, sentences, segments, quotes, mentions)
+    _to_sentence_end(doc, quotes)
+    quotes = _without_embedded(quotes)
     quotes.sort(key=lambda q: q.start)
     _resolve_pronouns(doc, quotes, mentions, entities)
     _resolve_roles(doc, quotes, mentions, entities)
@@ -1050,6 +1052,44 @@ def _rule_rejected(doc: Doc, cue: _Cue) -> bool:
     rel = comps[0].dep_ if comps else "ccomp"
     score = candidate_score(doc, Candidate(cue.verb, cue.verb, rel, cue.content, cue.subject))
     return score < model[3]
+
+
+def _to_sentence_end(doc: Doc, quotes: list[Quote]) -> None:
+    """A reported clause after its cue runs to the end of its sentence: the parse often stops it at
+    "but", "so" or a comma ("said she didn't want the escort, but the NYPD overruled her"), where
+    PolNeAR, and a reader, take the rest of the sentence as part of what was reported."""
+    text, rates = _text(doc), reporting_verbs()
+    starts = sorted(q.start for q in quotes)
+    for q in quotes:
+        if q.kind != "indirect" or q.cue_start is None or q.cue_start > q.start:
+            continue
+        last = doc.char_span(q.end - 1, q.end, alignment_mode="expand")
+        if last is None:
+            continue
+        last_token, sent_end = last[-1], last[-1].sent.end
+        sent_end_char = doc[sent_end - 1].idx
+        if "\n" in text[q.end:sent_end_char] or any(q.end <= s <= sent_end_char for s in starts):
+            continue  # another line or another quote: not the same report
+        tail = doc[last_token.i + 1:sent_end]
+        if any(t.pos_ == "VERB" and rates.get(t.lemma_.lower(), 0.0) >= 0.5 for t in tail):
+            continue  # "…, but the contractor warned of delays": someone else's report
+        span = _char_span(doc, last_token.i + 1, sent_end)
+        if span is not None:
+            q.end = span[1]
+            q.text = text[q.start:q.end]
+
+
+def _without_embedded(quotes: list[Quote]) -> list[Quote]:
+    """Quotes without the reported clauses whose cue lies inside a longer reported clause ("she said
+    she hopes to be elected"): the words are already in the outer quote, under its speaker."""
+    indirect = [q for q in quotes if q.kind == "indirect"]
+
+    def embedded(q: Quote) -> bool:
+        return q.kind == "indirect" and q.cue_start is not None and any(
+            o is not q and o.start <= q.start and q.end <= o.end and o.end - o.start > q.end - q.start
+            and o.start <= q.cue_start < o.end for o in indirect)
+
+    return [q for q in quotes if not embedded(q)]
 
 
 # -- speakers: pronouns and continuations ---------------------------------------------------------
