@@ -41,7 +41,9 @@ import platform
 import random
 import resource
 import sys
+import threading
 import time
+import tracemalloc
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -267,8 +269,35 @@ def rss_mb() -> float:
     return round(pages * resource.getpagesize() / 2**20, 1)
 
 
+class PeakRSS:
+    """Resident memory sampled every `every` seconds in a background thread: the peak since the last read."""
+
+    def __init__(self, every: float = 0.05) -> None:
+        self.every, self.window, self.overall = every, 0.0, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            now = rss_mb()
+            self.window, self.overall = max(self.window, now), max(self.overall, now)
+            self._stop.wait(self.every)
+
+    def take(self) -> float:
+        """The peak since the last take() (or the start), in MB; starts a new window."""
+        peak, self.window = max(self.window, rss_mb()), 0.0
+        self.overall = max(self.overall, peak)
+        return peak
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return max(self.overall, rss_mb())
+
+
 def run(path: Path, limit: int | None, shuffle: int | None, copies: bool, config: StoryConfig,
-        checkpoints: int = 10_000) -> dict:
+        checkpoints: int = 10_000, trace: bool = False) -> dict:
     """Cluster one file online and score it; timing per article and per checkpoint window."""
     name = path.name.split(".")[0]
     stream = path.suffix == ".gz" and shuffle is None and date_ordered(path)
@@ -277,6 +306,12 @@ def run(path: Path, limit: int | None, shuffle: int | None, copies: bool, config
              for i, part in enumerate(streamed(path, limit))) if stream else None
     records = [] if stream else ordered(read(path, limit), shuffle)
     clusterer = StoryClusterer(config)
+    # Memory: RSS sampled in the background (its peak per checkpoint window and overall: the whole process,
+    # features and scoring included) and, with --trace-memory, the traced peak of Python and numpy
+    # allocations since the clusterer started (tracemalloc; it slows placement, so timings are off then).
+    sampler = PeakRSS()
+    if trace:
+        tracemalloc.start()
     gold: dict[str, str] = {}
     place_s = feature_s = 0.0
     stage_s: Counter = Counter()
@@ -302,15 +337,19 @@ def run(path: Path, limit: int | None, shuffle: int | None, copies: bool, config
                 # CPU time as well as wall time: on a shared machine the wall clock also measures the others.
                 windows.append({"stored": len(clusterer), "place_ms": round(1000 * window_t / window_n, 3),
                                 "place_cpu_ms": round(1000 * window_cpu / window_n, 3),
-                                "live_stories": len(clusterer._index), "rss_mb": rss_mb()})
+                                "live_stories": len(clusterer._index), "rss_mb": rss_mb(),
+                                "rss_peak_mb": sampler.take(), **_traced()})
                 window_t, window_cpu, window_n = 0.0, 0.0, 0
     t0 = time.perf_counter()
     clusterer.merge_pass()
     place_s += time.perf_counter() - t0
     part_of = clusterer.partition()
+    traced = _traced()
+    tracemalloc.stop()
     ids = list(gold)
     n = len(ids)
     result = scores([part_of[i] for i in ids], [gold[i] for i in ids])
+    rss_peak = sampler.stop()  # after scoring: the peak covers the whole run
     embed_ms = 1000 * stage_s["embedding"] / n
     order = ("shuffled, then by date" if dated else "shuffled") if shuffle is not None else \
         ("streamed by date" if stream else "by date" if dated else "file")
@@ -327,7 +366,17 @@ def run(path: Path, limit: int | None, shuffle: int | None, copies: bool, config
                                "entities_stage2": round(1000 * stage_s["entities"] / n, 3),
                                "copies_stage4": round(1000 * stage_s["copies"] / n, 3)},
             "checkpoints": windows, "placement_cpu_growth": growth,
-            "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+            "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "rss_peak_sampled_mb": rss_peak, **({"traced": traced} if trace else {})}
+
+
+def _traced() -> dict[str, float]:
+    """tracemalloc's current and peak traced memory (MB) since the last call, when tracing."""
+    if not tracemalloc.is_tracing():
+        return {}
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    return {"traced_mb": round(current / 2**20, 1), "traced_peak_mb": round(peak / 2**20, 1)}
 
 
 def train(paths: list[Path], limit: int | None, copies: bool, config: StoryConfig,
@@ -408,6 +457,8 @@ def main() -> None:
     parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                         help="override a StoryConfig field (tuning only; the defaults are the configuration)")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--trace-memory", action="store_true",
+                        help="also trace Python/numpy allocations (tracemalloc peaks per checkpoint; slower)")
     parser.add_argument("--through-ingest", action="store_true",
                         help="run the whole pipeline (storylens ingest into a temporary store) and score it")
     args = parser.parse_args()
@@ -428,7 +479,7 @@ def main() -> None:
                 json.dumps(result, indent=1) + "\n", encoding="utf-8")
         return
     for path in args.paths:
-        result = run(path, args.limit, args.shuffle, not args.no_copies, config)
+        result = run(path, args.limit, args.shuffle, not args.no_copies, config, trace=args.trace_memory)
         if not args.no_baseline:
             result["baseline"] = baseline(read(path, min(args.limit or BASELINE_MAX, BASELINE_MAX)))
         result.update(python=platform.python_version(), config=dict(overrides) or "default")

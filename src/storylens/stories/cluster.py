@@ -82,7 +82,8 @@ _STOP_WORDS = """
 _STOP = frozenset(_STOP_WORDS.split())
 NEAREST = 64  # recent members searched for the one an article resembles most
 MEMBER_TERMS = 40  # terms kept per member of a live story (enough to rebuild the halves of a split)
-FEATURES = ("embedding", "tfidf", "entities", "time_gap", "dated", "embedding_avg", "tfidf_avg", "recency")
+FEATURES = ("embedding", "tfidf", "entities", "time_gap", "dated", "embedding_avg", "tfidf_avg", "recency",
+            "recency_thin")
 
 
 @dataclass
@@ -111,8 +112,8 @@ class StoryConfig:
     lead_words: int = 60  # words of the body embedded with the title
     max_terms: int = 400  # terms kept in a story's TF-IDF centroid
     max_entities: int = 100  # entities kept in a story's entity counts
-    weights: tuple[float, ...] = (14.66, 11.635, -1.589, -12.609, 4.409, 0.0, 0.0, 0.0)  # in FEATURES order
-    bias: float = -11.846
+    weights: tuple[float, ...] = (15.637, 14.05, -0.352, -20.8, 7.648, 0.0, 0.0, 0.0, -28.012)  # as FEATURES
+    bias: float = -13.459
     threshold: float = 0.6
     merge_threshold: float = 0.99
     bridge_threshold: float = 0.85  # merge bar for two stories one article matched both above threshold
@@ -144,6 +145,7 @@ class _Member:
     terms: dict[int, float]  # the member's heaviest terms (MEMBER_TERMS of them)
     entities: tuple[str, ...]
     mass: float = 0.0  # its TF-IDF norm when it joined (its share of the story's mass)
+    thin: float = 0.0  # how little body text it had (see thinness())
     day: float | None = None  # `published` as days since the epoch
 
     def __post_init__(self) -> None:
@@ -161,6 +163,11 @@ class _Live:
     mass: float = 0.0  # sum of the members' TF-IDF norms when they joined (for average-link scores)
     members: list[_Member] = field(default_factory=list)  # aligned with titles and the story's article_ids
     norms: tuple[int, float, float] | None = None  # (documents seen, TF-IDF norm, entity norm): a cache
+    thin: float = 0.0  # sum of the members' thinness
+
+    def thinness(self) -> float:
+        """The members' mean thinness (0 for a story of full texts, 1 for one of headlines only)."""
+        return self.thin / len(self.titles) if self.titles else 0.0
 
 
 @dataclass
@@ -189,6 +196,12 @@ class _Article:
     terms: dict[int, float]  # unit tf vector over hashed terms
     entities: set[str]
     copy_of: list[str]
+    thin: float = 0.0  # thinness(): 1 for a headline alone, 0 from a full lead of body text on
+
+
+def thinness(text: str, words: int = 60) -> float:
+    """How little body text an article carries: 1 for a headline alone, 0 from `words` words of body on."""
+    return max(0.0, 1.0 - len(text.split()) / words) if words > 0 else 0.0
 
 
 def lead(title: str, text: str, words: int = 60) -> str:
@@ -370,7 +383,8 @@ class StoryClusterer:
             self._clock = day if self._clock is None else max(self._clock, day)
         vector = np.asarray(candidate.vector, dtype=np.float32)
         return _Article(candidate.article_id, candidate.title, candidate.outlet, day, candidate.published,
-                        vector, terms, set(candidate.entities), list(candidate.copy_of))
+                        vector, terms, set(candidate.entities), list(candidate.copy_of),
+                        thinness(candidate.text, self.config.lead_words))
 
     def _copied_story(self, article: _Article) -> str | None:
         for source in article.copy_of:
@@ -417,13 +431,19 @@ class StoryClusterer:
         ea = math.sqrt(sum(self._entity_idf(e) ** 2 for e in article.entities))
         ents = _ratio(self._entity_dot(Counter(article.entities), live.entities), ea * eb)
         gap, dated, recency = self._gap(article.day, article.day, article.published, story)
-        if dated and live.members and self.config.weights[FEATURES.index("recency")]:
+        thin = article.thin * live.thinness()
+        if dated and live.members and self._recency_used(thin):
             recency = self._nearest_recency(article, live)
         # Average-link forms: a diffuse story (members far from one another) scores lower than its
         # centroid cosine says, which stops one story from absorbing a neighbouring event.
         emb_avg = emb * norm / size
         tfidf_avg = tfidf * nb / live.mass if live.mass else 0.0
-        return np.array([emb, tfidf, ents, gap, dated, emb_avg, tfidf_avg, recency])
+        return np.array([emb, tfidf, ents, gap, dated, emb_avg, tfidf_avg, recency, recency * thin])
+
+    def _recency_used(self, thin: float) -> bool:
+        """Whether the recency signal weighs for a pair this thin (the nearest-member search costs)."""
+        weights = self.config.weights
+        return bool(weights[FEATURES.index("recency")] or (thin and weights[FEATURES.index("recency_thin")]))
 
     def _nearest_recency(self, article: _Article, live: _Live) -> float:
         """Recency against the recent member most like the article, not the story's newest member."""
@@ -524,7 +544,8 @@ class StoryClusterer:
         live.titles.append((article.title, article.vector.astype(np.float16)))
         top = sorted(article.terms.items(), key=lambda kv: -kv[1])[:MEMBER_TERMS]
         live.members.append(_Member(article.published, article.outlet, dict(top),
-                                    tuple(sorted(article.entities)), mass))
+                                    tuple(sorted(article.entities)), mass, article.thin))
+        live.thin += article.thin
         for entity in article.entities:
             self._post(entity, story_id)
         self._story_of[article.id] = story_id
@@ -670,7 +691,8 @@ class StoryClusterer:
         mass = sum(m.mass for m in members)
         entities = Counter(e for m in members for e in m.entities)
         part = _Story("", [story.article_ids[i] for i in picked], [], None, None, None, None, titles[0][0],
-                      _Live(centroid, terms, entities, titles, mass, members))
+                      _Live(centroid, terms, entities, titles, mass, members,
+                            thin=sum(m.thin for m in members)))
         for m in members:
             if m.outlet and m.outlet not in part.outlets:
                 part.outlets.append(m.outlet)
@@ -718,7 +740,7 @@ class StoryClusterer:
                     continue
                 article = _Article(story.article_ids[0], story.title, None, story.first, story.first_text,
                                    _unit(story.live.centroid), dict(story.live.terms),
-                                   set(story.live.entities), [])
+                                   set(story.live.entities), [], story.live.thin)
                 scored = [(self._probability(self._signals(article, self._stories[other])), other)
                           for other in self._candidates(article) if other != sid]
                 best = max(scored, default=(0.0, ""))
@@ -739,10 +761,12 @@ class StoryClusterer:
         ents = _ratio(self._entity_dot(a.live.entities, b.live.entities), ea * eb)
         gap, dated, recency = self._gap(a.first, a.last, a.last_text, b)
         if not self._in_window(b, a.first) and not self._in_window(b, a.last):
-            return np.array([0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0])
+            thin = a.live.thinness() * b.live.thinness()
+            return np.array([0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0, thin])
         emb_avg = emb * na / len(a.article_ids) * nb / len(b.article_ids)
         tfidf_avg = tfidf * ta / a.live.mass * tb / b.live.mass if a.live.mass and b.live.mass else 0.0
-        return np.array([emb, tfidf, ents, gap, dated, emb_avg, tfidf_avg, recency])
+        thin = a.live.thinness() * b.live.thinness()
+        return np.array([emb, tfidf, ents, gap, dated, emb_avg, tfidf_avg, recency, recency * thin])
 
     def _merge(self, a: _Story, b: _Story) -> tuple[str, str]:
         keep, gone = (a, b) if (len(a.article_ids), b.id) >= (len(b.article_ids), a.id) else (b, a)
@@ -762,6 +786,7 @@ class StoryClusterer:
         keep.live.titles += gone.live.titles
         keep.live.members += gone.live.members
         keep.live.mass += gone.live.mass
+        keep.live.thin += gone.live.thin
         for article_id in gone.article_ids:
             self._story_of[article_id] = keep.id
         for entity in keep.live.entities:
@@ -853,7 +878,7 @@ def _story_record(s: _Story) -> dict[str, Any]:
         record["members"] = {
             "published": [m.published for m in members], "outlets": [m.outlet for m in members],
             "entities": [list(m.entities) for m in members], "sizes": [len(m.terms) for m in members],
-            "mass": [m.mass for m in members],
+            "mass": [m.mass for m in members], "thin": [m.thin for m in members],
             "term_keys": np.fromiter((k for m in members for k in m.terms), dtype=np.int32).tobytes(),
             "term_values": np.fromiter((v for m in members for v in m.terms.values()),
                                        dtype=np.float32).tobytes()}
@@ -870,6 +895,7 @@ def _story_from(r: dict[str, Any]) -> _Story:
                      {int(k): float(v) for k, v in zip(keys, values, strict=True)},
                      Counter(r["entities"]), list(zip(r["titles"], vectors, strict=True)), r["mass"],
                      _members_from(r.get("members")))
+        live.thin = sum(m.thin for m in live.members)
     return _Story(r["id"], list(r["article_ids"]), list(r["outlets"]), r["first"], r["last"],
                   r["first_text"], r["last_text"], r["title"], live)
 
@@ -882,11 +908,12 @@ def _members_from(record: dict[str, Any] | None) -> list[_Member]:
     values = np.frombuffer(record["term_values"], dtype=np.float32)
     ends = np.cumsum(record["sizes"])
     members = []
-    for i, (published, outlet, entities, mass) in enumerate(
-            zip(record["published"], record["outlets"], record["entities"], record["mass"], strict=True)):
+    thin = record.get("thin") or [0.0] * len(record["mass"])  # states saved before thinness was kept
+    rows = zip(record["published"], record["outlets"], record["entities"], record["mass"], thin, strict=True)
+    for i, (published, outlet, entities, mass, th) in enumerate(rows):
         start = int(ends[i - 1]) if i else 0
         terms = {int(k): float(v) for k, v in zip(keys[start:ends[i]], values[start:ends[i]], strict=True)}
-        members.append(_Member(published, outlet, terms, tuple(entities), mass))
+        members.append(_Member(published, outlet, terms, tuple(entities), mass, th))
     return members
 
 
