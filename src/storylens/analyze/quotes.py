@@ -876,6 +876,7 @@ def candidate_features(doc: Doc, cand: Candidate) -> list[str]:
         feats += [f"oh={root.lemma_.lower()}", f"ohp={root.pos_}|{rel}",
                   f"cv={any(t.pos_ in {'VERB', 'AUX'} for t in content)}|{rel}"]
     feats += _context_features(doc, cand)
+    feats += _content_features(doc, cand, content)
     # Pairs of the main features: the model learns "say + ccomp + pronoun subject" as one weight.
     base = sorted(f for f in feats if f[:f.find("=")] in _PAIRED)
     feats += [a + "&" + b for a, b in itertools.combinations(base, 2)]
@@ -924,6 +925,33 @@ def _context_features(doc: Doc, cand: Candidate) -> list[str]:
              f"sib={siblings}", f"ocue={int(beside)}"]
     if cand.subject is not None:
         feats.append(f"se={cand.subject.root.ent_type_ or cand.subject.root.pos_}")
+    return feats
+
+
+_FIRST_PERSON = frozenset({"i", "we", "my", "our", "me", "us"})
+_MODALS = frozenset({"would", "will", "could", "should", "must", "can", "may", "might"})
+
+
+def _content_features(doc: Doc, cand: Candidate, content: Span | None) -> list[str]:
+    """What the reported words hold (first person, a modal, a negation, names, several verbs), what
+    follows them, the word before the verb and the subject's head with the verb."""
+    if content is None or not len(content):
+        return []
+    rel, lower = cand.rel, {t.lower_ for t in content}
+    after = doc[content.end] if content.end < len(doc) else None
+    if after is None or after.is_sent_start or after.text in {".", "!", "?"}:
+        follows = "END"
+    else:
+        follows = after.text if after.is_punct else after.pos_
+    before = doc[cand.verb.i - 1] if cand.verb.i > 0 else None
+    word = "-" if before is None else before.lower_ if before.is_stop or before.is_punct else before.pos_
+    feats = [f"fp={int(bool(lower & _FIRST_PERSON))}|{rel}", f"mdc={int(bool(lower & _MODALS))}|{rel}",
+             f"negc={int(any(t.dep_ == 'neg' for t in content))}", f"after={follows}",
+             f"prev={word}",
+             f"nents={min(len(content.ents), 3)}|{rel}",
+             f"vv={int(sum(t.pos_ == 'VERB' for t in content) > 1)}|{rel}"]
+    if cand.subject is not None:
+        feats.append(f"sv={cand.subject.root.lemma_.lower()}|{cand.verb.lemma_.lower()}")
     return feats
 
 
