@@ -825,6 +825,8 @@ def _source(verb: Token) -> Span | None:
     if verb.tag_ == "VBN" and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children):
         # "was quoted as saying", "is cited as": the passive subject is who spoke.
         subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if subjects and subjects[0].tag_ in {"WP", "WDT"} and verb.dep_ == "relcl":
+            return _np(verb.head)  # "Sanders, who was quoted as saying": Sanders
         if subjects:
             return _np(subjects[0])
     tok = verb
@@ -933,20 +935,16 @@ _MODALS = frozenset({"would", "will", "could", "should", "must", "can", "may", "
 
 
 def _content_features(doc: Doc, cand: Candidate, content: Span | None) -> list[str]:
-    """What the reported words hold (first person, a modal, a negation, names, several verbs), what
-    follows them, the word before the verb and the subject's head with the verb."""
+    """What the reported words hold (first person, a modal, a negation, names, several verbs), the word
+    before the verb and the subject's head with the verb. (Not what follows the words: a clause the
+    parse cut short looks unlike its gold span, which runs on, yet it is found and extended.)"""
     if content is None or not len(content):
         return []
     rel, lower = cand.rel, {t.lower_ for t in content}
-    after = doc[content.end] if content.end < len(doc) else None
-    if after is None or after.is_sent_start or after.text in {".", "!", "?"}:
-        follows = "END"
-    else:
-        follows = after.text if after.is_punct else after.pos_
     before = doc[cand.verb.i - 1] if cand.verb.i > 0 else None
     word = "-" if before is None else before.lower_ if before.is_stop or before.is_punct else before.pos_
     feats = [f"fp={int(bool(lower & _FIRST_PERSON))}|{rel}", f"mdc={int(bool(lower & _MODALS))}|{rel}",
-             f"negc={int(any(t.dep_ == 'neg' for t in content))}", f"after={follows}",
+             f"negc={int(any(t.dep_ == 'neg' for t in content))}",
              f"prev={word}",
              f"nents={min(len(content.ents), 3)}|{rel}",
              f"vv={int(sum(t.pos_ == 'VERB' for t in content) > 1)}|{rel}"]
@@ -1094,7 +1092,8 @@ def _to_sentence_end(doc: Doc, quotes: list[Quote]) -> None:
         last = doc.char_span(q.end - 1, q.end, alignment_mode="expand")
         if last is None:
             continue
-        last_token, sent_end = last[-1], last[-1].sent.end
+        last_token = last[-1]
+        sent_end = _clause_end(doc, q, last_token)
         sent_end_char = doc[sent_end - 1].idx
         if "\n" in text[q.end:sent_end_char] or any(q.end <= s <= sent_end_char for s in starts):
             continue  # another line or another quote: not the same report
@@ -1105,6 +1104,22 @@ def _to_sentence_end(doc: Doc, quotes: list[Quote]) -> None:
         if span is not None:
             q.end = span[1]
             q.text = text[q.start:q.end]
+
+
+_EMBEDDED_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "csubj", "parataxis"})
+
+
+def _clause_end(doc: Doc, quote: Quote, last: Token) -> int:
+    """Token index a quote's report can run to: the end of its sentence, or of the clause its cue sits
+    in ("Sanders, who was quoted as saying the deal was dead, left early")."""
+    cue = doc.char_span(quote.cue_start, quote.cue_end or quote.cue_start + 1, alignment_mode="expand")
+    if cue is not None and cue.sent == last.sent:
+        for head in [cue.root, *cue.root.ancestors]:
+            if head.dep_ in {"relcl", "acl"}:
+                return last.i + 1  # a parenthetical "who said …," ends where the parse ends it
+            if head.dep_ in _EMBEDDED_CLAUSES:
+                return max(last.i + 1, min(head.right_edge.i + 1, last.sent.end))
+    return last.sent.end
 
 
 def _without_embedded(quotes: list[Quote]) -> list[Quote]:
