@@ -235,17 +235,22 @@ class _Article:
     thin: float = 0.0  # thinness(): 1 for a headline alone, 0 from a full lead of body text on
 
 
-def thinness(text: str, words: int = 60) -> float:
+def thinness(title: str, text: str, words: int = 60) -> float:
     """How little body text an article carries: 1 for a headline alone, 0 from `words` words of body on."""
-    return max(0.0, 1.0 - len(text.split()) / words) if words > 0 else 0.0
+    return max(0.0, 1.0 - len(_body(title, text).split()) / words) if words > 0 else 0.0
 
 
 def lead(title: str, text: str, words: int = 60) -> str:
     """The title and the first `words` words of the body, as embedded for clustering."""
+    return " ".join([title.strip(), *_body(title, text).split()[:words]]).strip()
+
+
+def _body(title: str, text: str) -> str:
     body = text.strip()
-    if title and body.startswith(title.strip()):  # some feeds start the body with the headline
+    # Some feeds start the body with the headline; a record without a body is stored as its title.
+    if title and body.startswith(title.strip()):
         body = body[len(title.strip()):]
-    return " ".join([title.strip(), *body.split()[:words]]).strip()
+    return body
 
 
 def embed_candidates(candidates: Sequence[StoryCandidate], words: int = 60) -> None:
@@ -420,7 +425,7 @@ class StoryClusterer:
         vector = np.asarray(candidate.vector, dtype=np.float32)
         return _Article(candidate.article_id, candidate.title, candidate.outlet, day, candidate.published,
                         vector, terms, set(candidate.entities), list(candidate.copy_of),
-                        thinness(candidate.text, self.config.lead_words))
+                        thinness(candidate.title, candidate.text, self.config.lead_words))
 
     def _copied_story(self, article: _Article) -> str | None:
         for source in article.copy_of:
