@@ -1081,45 +1081,52 @@ def _rule_rejected(doc: Doc, cue: _Cue) -> bool:
 
 
 def _to_sentence_end(doc: Doc, quotes: list[Quote]) -> None:
-    """A reported clause after its cue runs to the end of its sentence: the parse often stops it at
-    "but", "so" or a comma ("said she didn't want the escort, but the NYPD overruled her"), where
-    PolNeAR, and a reader, take the rest of the sentence as part of what was reported."""
-    text, rates = _text(doc), reporting_verbs()
+    """A reported clause after its cue runs on to the end of its sentence (see run_on_end)."""
+    text = _text(doc)
     starts = sorted(q.start for q in quotes)
     for q in quotes:
         if q.kind != "indirect" or q.cue_start is None or q.cue_start > q.start:
             continue
-        last = doc.char_span(q.end - 1, q.end, alignment_mode="expand")
-        if last is None:
+        cue = doc.char_span(q.cue_start, q.cue_end or q.cue_start + 1, alignment_mode="expand")
+        if cue is None:
             continue
-        last_token = last[-1]
-        sent_end = _clause_end(doc, q, last_token)
-        sent_end_char = doc[sent_end - 1].idx
-        if "\n" in text[q.end:sent_end_char] or any(q.end <= s <= sent_end_char for s in starts):
-            continue  # another line or another quote: not the same report
-        tail = doc[last_token.i + 1:sent_end]
-        if any(t.pos_ == "VERB" and rates.get(t.lemma_.lower(), 0.0) >= 0.5 for t in tail):
-            continue  # "…, but the contractor warned of delays": someone else's report
-        span = _char_span(doc, last_token.i + 1, sent_end)
-        if span is not None:
-            q.end = span[1]
-            q.text = text[q.start:q.end]
+        end = run_on_end(doc, cue.root, q.end, starts)
+        if end != q.end:
+            q.end, q.text = end, text[q.start:end]
 
 
 _EMBEDDED_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "csubj", "parataxis"})
 
 
-def _clause_end(doc: Doc, quote: Quote, last: Token) -> int:
-    """Token index a quote's report can run to: the end of its sentence, or of the clause its cue sits
-    in ("Sanders, who was quoted as saying the deal was dead, left early")."""
-    cue = doc.char_span(quote.cue_start, quote.cue_end or quote.cue_start + 1, alignment_mode="expand")
-    if cue is not None and cue.sent == last.sent:
-        for head in [cue.root, *cue.root.ancestors]:
+def run_on_end(doc: Doc, cue: Token, end: int, other_starts: list[int] = ()) -> int:
+    """Where a reported clause ending at character `end` really ends: the parse often stops it at
+    "but", "so" or a comma ("said the team had played well, but the referee cost them the match"),
+    where PolNeAR, and a reader, take the rest of the sentence as part of what was reported. It runs
+    on to the end of the sentence, or of the clause its cue sits in, unless the rest is on another line,
+    holds another quote or someone else's report ("…, but the contractor warned of delays"), or the
+    cue is a parenthetical "who said …,"."""
+    last = doc.char_span(end - 1, end, alignment_mode="expand")
+    if last is None:
+        return end
+    last = last[-1]
+    limit = last.sent.end
+    if cue.sent == last.sent:
+        for head in [cue, *cue.ancestors]:
             if head.dep_ in {"relcl", "acl"}:
-                return last.i + 1  # a parenthetical "who said …," ends where the parse ends it
+                return end
             if head.dep_ in _EMBEDDED_CLAUSES:
-                return max(last.i + 1, min(head.right_edge.i + 1, last.sent.end))
-    return last.sent.end
+                limit = min(head.right_edge.i + 1, limit)
+                break
+    if limit <= last.i + 1:
+        return end
+    text, rates = _text(doc), reporting_verbs()
+    limit_char = doc[limit - 1].idx
+    if "\n" in text[end:limit_char] or any(end <= s <= limit_char for s in other_starts):
+        return end
+    if any(t.pos_ == "VERB" and rates.get(t.lemma_.lower(), 0.0) >= 0.5 for t in doc[last.i + 1:limit]):
+        return end
+    span = _char_span(doc, last.i + 1, limit)
+    return end if span is None else span[1]
 
 
 def _without_embedded(quotes: list[Quote]) -> list[Quote]:
