@@ -946,7 +946,7 @@ def _content_features(doc: Doc, cand: Candidate, content: Span | None) -> list[s
     feats = [f"fp={int(bool(lower & _FIRST_PERSON))}|{rel}", f"mdc={int(bool(lower & _MODALS))}|{rel}",
              f"negc={int(any(t.dep_ == 'neg' for t in content))}",
              f"prev={word}",
-             f"nents={min(len(content.ents), 3)}|{rel}",
+             f"nents={min(sum(t.ent_iob_ == 'B' for t in content), 3)}|{rel}",
              f"vv={int(sum(t.pos_ == 'VERB' for t in content) > 1)}|{rel}"]
     if cand.subject is not None:
         feats.append(f"sv={cand.subject.root.lemma_.lower()}|{cand.verb.lemma_.lower()}")
