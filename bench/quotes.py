@@ -332,7 +332,7 @@ def candidate_labels(text: str, gold: list[Gold], spans: list[tuple[int, int]],
 
 
 def learn_classifier(train: Path, out: Path, names: list[str] | None = None, docs=None,
-                     threshold: float = 0.45, reject: float = 0.5, c: float = 0.1,
+                     threshold: float = 0.35, reject: float = 0.5, c: float = 0.02,
                      min_seen: int = 20, min_precision: float = 0.25) -> dict:
     """Logistic regression over the features of every candidate (verb + complement, with its sentence
     context and pairs of its main features) in PolNeAR train, written as a JSON table of feature weights

@@ -935,9 +935,10 @@ _MODALS = frozenset({"would", "will", "could", "should", "must", "can", "may", "
 
 
 def _content_features(doc: Doc, cand: Candidate, content: Span | None) -> list[str]:
-    """What the reported words hold (first person, a modal, a negation, names, several verbs), the word
-    before the verb and the subject's head with the verb. (Not what follows the words: a clause the
-    parse cut short looks unlike its gold span, which runs on, yet it is found and extended.)"""
+    """What the reported words hold (first person, a modal, a negation, names, several verbs, its
+    first words), the words around the verb and the subject's head with the verb. (Not what follows
+    the words: a clause the parse cut short looks unlike its gold span, which runs on, yet it is found
+    and extended.)"""
     if content is None or not len(content):
         return []
     rel, lower = cand.rel, {t.lower_ for t in content}
@@ -950,6 +951,12 @@ def _content_features(doc: Doc, cand: Candidate, content: Span | None) -> list[s
              f"vv={int(sum(t.pos_ == 'VERB' for t in content) > 1)}|{rel}"]
     if cand.subject is not None:
         feats.append(f"sv={cand.subject.root.lemma_.lower()}|{cand.verb.lemma_.lower()}")
+    # The words around the verb and the first words reported, as a bag: what the parse's labels miss.
+    verb, sent = cand.verb, cand.verb.sent
+    window = doc[max(sent.start, verb.i - 3):min(sent.end, verb.i + 4)]
+    feats += [f"win={t.lemma_.lower()}@{'L' if t.i < verb.i else 'R'}"
+              for t in window if t.i != verb.i and not t.is_punct]
+    feats += [f"bow={t.lemma_.lower()}" for t in content[:12] if not t.is_punct]
     return feats
 
 
