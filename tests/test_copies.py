@@ -11,6 +11,7 @@ from conftest import expected as expected_results
 
 from storylens.stories import (
     CopyCandidate,
+    CopyConfig,
     CopyDetector,
     CopyLink,
     Signature,
@@ -174,3 +175,15 @@ def test_shared_quotes_alone_do_not_make_a_rewrite():
 
     assert compare(report("a", 10), report("b", 20)) is None
     assert compare(report("a", 10), report("b", 10)).kind == "rewrite"  # own words aligned too
+
+
+def test_two_alike_headlines_are_not_a_rewrite():
+    # Headline-only records of one event, worded alike by two outlets: one aligned sentence is no copy.
+    def headline(key: str, text: str) -> CopyCandidate:
+        return CopyCandidate(key, text, "2026-03-10", key)
+
+    a, b = signatures_of([headline("a", "Colbeck bridge collapses into the Senn during rush hour traffic"),
+                          headline("b", "Colbeck bridge falls into the Senn during the morning rush hour")])
+    assert compare(a, b) is None
+    # The same pair with the guard off is read as a rewrite: the guard is what keeps them apart.
+    assert compare(a, b, CopyConfig(min_rewrite_pairs=1)).kind == "rewrite"

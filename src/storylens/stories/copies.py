@@ -48,6 +48,9 @@ class CopyConfig:
     rewrite_share: float = 0.6  # aligned fraction of either article, of all and of its own-words sentences
     min_narrative: int = 3  # below this many sentences outside quotation marks, all sentences count
     rewrite_order: float = 0.7  # fraction of aligned pairs in the same relative order
+    # One or two similar sentences (two headlines of one event) are not a rewrite: independent outlets
+    # word a headline alike, and a false copy link joins stories whatever their time apart.
+    min_rewrite_pairs: int = 3
     top_k: int = 10  # rewrite candidates taken from the document-vector index
     vector_floor: float = 0.6  # document cosine below which no rewrite is considered
     min_sentence_words: int = 4  # shorter sentences (datelines, "Advertisement") are not aligned
@@ -150,8 +153,8 @@ def compare(stored: Signature, new: Signature, config: CopyConfig | None = None)
         return CopyLink(earlier.article_id, later.article_id, "near_duplicate", round(jaccard, 4),
                         round(shared / len(later.shingles), 4), direction)
     found = align(later.sentences, earlier.sentences, config.sentence_similarity)
-    if rewrite_share(found, later, earlier, config) >= config.rewrite_share and \
-            found.order >= config.rewrite_order:
+    if len(found.pairs) >= config.min_rewrite_pairs and found.order >= config.rewrite_order and \
+            rewrite_share(found, later, earlier, config) >= config.rewrite_share:
         return CopyLink(earlier.article_id, later.article_id, "rewrite", round(found.similarity, 4),
                         round(found.share_a, 4), direction)
     return None
