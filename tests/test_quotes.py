@@ -347,3 +347,21 @@ def test_clause_reported_inside_a_reported_clause_is_not_a_quote_of_its_own(nlp)
     assert outer.speaker_key == "Ana Reyes"
     assert not [q for q in quotes if q is not outer and outer.start <= q.start and q.end <= outer.end
                 and q.kind == "indirect"]
+
+
+def test_dash_signed_paragraph_is_one_direct_quote_of_the_name(nlp):
+    text = ("Readers told us what they thought of the plan.\n\n"
+            "”The ferry is late every morning. Nobody listens to us.” ― Marta Quell\n\n"
+            "“Build the bridge again, and build it properly.” — Tomas Ekberg")
+    quotes = quotes_of(nlp, text)
+    first = one(quotes, "The ferry is late")
+    assert first.text.endswith("Nobody listens to us.") and first.kind == "direct"
+    assert first.speaker_key == "Marta Quell"
+    assert one(quotes, "Build the bridge again").speaker_key == "Tomas Ekberg"
+
+
+def test_transcript_line_inside_a_running_quotation(nlp):
+    text = ("\"HOLT: Will the minister resign before the inquiry reports?\n\n"
+            "\"VANE: No. She has said so twice.")
+    quotes = quotes_of(nlp, text)
+    assert one(quotes, "Will the minister resign").speaker == "HOLT"

@@ -94,7 +94,8 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
     cues = _cues(doc, segments)
     quotes = _direct_quotes(doc, sentences, segments, cues, mentions)
     quotes += _indirect_quotes(doc, sentences, cues, quotes, segments, mentions)
-    quotes += _colon_quotes(doc, sentences, paragraphs, quotes, mentions)
+    quotes = _colon_quotes(doc, sentences, paragraphs, quotes, mentions)
+    quotes = _dash_quotes(doc, sentences, paragraphs, quotes, mentions)
     quotes += _learned_quotes(doc, sentences, segments, quotes, mentions)
     _to_sentence_end(doc, quotes)
     quotes = _without_embedded(quotes)
@@ -1032,15 +1033,16 @@ def _said_of_object(verb: Token, obj: Token) -> Token | None:
     return None
 
 
-_COLON_LINE = re.compile(r"([A-Z][\w.'’ -]{0,40}?):[ \t]+(?=\S)")
+# A transcript line may sit inside a quotation that runs over paragraphs ("WALLACE: …).
+_COLON_LINE = re.compile(r"[\"“]?([A-Z][\w.'’ -]{0,40}?):[ \t]+(?=\S)")
 
 
 def _colon_quotes(doc: Doc, sentences: list[Sentence], paragraphs: list[tuple[int, int]],
                   found: list[Quote], mentions: list[Mention]) -> list[Quote]:
-    """ "TAPPER: Do you think …" (a transcript line) and "Bill Clinton: Hillary …" (a headline): the
-    name before a paragraph's colon says the rest of the paragraph."""
-    out: list[Quote] = []
-    spans = [(q.start, q.end) for q in found if q.kind == "direct"]
+    """The quotes with "TAPPER: Do you think …" (a transcript line) and "Bill Clinton: Hillary …" (a
+    headline) added: the name before a paragraph's colon says the rest of the paragraph. A transcript
+    line inside a running quotation ("HOLT: …) replaces the quote the marks made of it."""
+    out = list(found)
     for pstart, pend in paragraphs:
         m = _COLON_LINE.match(_text(doc), pstart, pend)
         if m is None:
@@ -1048,16 +1050,20 @@ def _colon_quotes(doc: Doc, sentences: list[Sentence], paragraphs: list[tuple[in
         prefix = m.group(1).strip()
         words = prefix.split()
         transcript = prefix.upper() == prefix and len(words) <= 2 and any(c.isalpha() for c in prefix)
-        name = [x for x in mentions if x.label in {"PERSON", "ORG"} and pstart <= x.start
-                and x.end == pstart + len(m.group(1).rstrip())]
+        name_start, name_end = m.start(1), m.start(1) + len(m.group(1).rstrip())
+        name = [x for x in mentions if x.label in {"PERSON", "ORG"} and name_start <= x.start
+                and x.end == name_end]
         if not transcript and not (name and len(words) <= 5 and words[0] not in {"The", "A"}):
             continue
+        if m.start(1) > pstart:
+            out = [q for q in out if not (q.kind == "direct" and pstart <= q.start and q.end <= pend)]
+        spans = [(q.start, q.end) for q in out if q.kind == "direct"]
         start, end = m.end(), pend
         while end > start and _text(doc)[end - 1].isspace():
             end -= 1
         if end - start < 8 or _covered(start, end, spans) >= 0.5:
             continue
-        subject = doc.char_span(pstart, pstart + len(m.group(1).rstrip()), alignment_mode="contract")
+        subject = doc.char_span(name_start, name_end, alignment_mode="contract")
         if subject is None or not len(subject):
             continue
         kind = "direct" if transcript else "indirect"
@@ -1068,6 +1074,46 @@ def _colon_quotes(doc: Doc, sentences: list[Sentence], paragraphs: list[tuple[in
         quote.confidence = round(quote.confidence * 0.8, 2)
         out.append(quote)
     return out
+
+
+# “A reader's words.” ― Name (reader reactions, epigraphs): a quoted paragraph signed after a dash.
+_DASH_SIGNED = re.compile(r"[“\"”](?P<quote>\S.*?)[”\"“]?[ \t]*[―—–][ \t]*(?P<name>[A-Z][^\n]{1,80}?)[ \t]*$")
+
+
+def _dash_quotes(doc: Doc, sentences: list[Sentence], paragraphs: list[tuple[int, int]],
+                 found: list[Quote], mentions: list[Mention]) -> list[Quote]:
+    """The quotes with each dash-signed paragraph as one direct quote of the person named after the
+    dash (its pieces found before, split by a stray mark, give way to it)."""
+    text, out = _text(doc), list(found)
+    for pstart, pend in paragraphs:
+        m = _DASH_SIGNED.match(text, pstart, pend)
+        if m is None or len(m.group("quote").split()) < 3:
+            continue
+        name = [x for x in mentions if x.label in {"PERSON", "ORG"} and x.start == m.start("name")]
+        if not name:
+            continue
+        start, end = _trim_quote(text, m.start("quote"), m.end("quote"))
+        out = [q for q in out if not (start <= q.start and q.end <= end + 1)]
+        quote = Quote(start=start, end=end, text=text[start:end], kind="direct",
+                      sentence=sentence_at(sentences, start))
+        dash = m.start("name") - 1
+        while dash > end and text[dash] not in "―—–":
+            dash -= 1
+        subject = doc.char_span(name[0].start, name[0].end, alignment_mode="contract")
+        if subject is None or not len(subject):
+            continue
+        _attach(doc, quote, _Cue(subject.root, dash, dash + 1, subject, None), mentions)
+        out.append(quote)
+    return out
+
+
+def _trim_quote(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span without the quotation marks and spaces at its edges."""
+    while start < end and (text[start].isspace() or text[start] in "“”\""):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "“”\""):
+        end -= 1
+    return start, end
 
 
 def _covered(start: int, end: int, spans: list[tuple[int, int]]) -> float:
