@@ -365,3 +365,9 @@ def test_transcript_line_inside_a_running_quotation(nlp):
             "\"VANE: No. She has said so twice.")
     quotes = quotes_of(nlp, text)
     assert one(quotes, "Will the minister resign").speaker == "HOLT"
+
+
+def test_cue_set_off_by_commas_reports_both_sides(nlp):
+    text = "The pier had become so weak, the engineer noted, that the trams had to slow to walking pace."
+    quote = one(quotes_of(nlp, text), "The pier had become so weak")
+    assert quote.text.endswith("walking pace") and quote.speaker == "the engineer"

@@ -97,6 +97,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
     quotes = _colon_quotes(doc, sentences, paragraphs, quotes, mentions)
     quotes = _dash_quotes(doc, sentences, paragraphs, quotes, mentions)
     quotes += _learned_quotes(doc, sentences, segments, quotes, mentions)
+    _around_parenthetical_cues(doc, quotes)
     _to_sentence_end(doc, quotes)
     quotes = _without_embedded(quotes)
     quotes.sort(key=lambda q: q.start)
@@ -1146,6 +1147,31 @@ def _to_sentence_end(doc: Doc, quotes: list[Quote]) -> None:
         end = run_on_end(doc, cue.root, q.end, starts)
         if end != q.end:
             q.end, q.text = end, text[q.start:end]
+
+
+def _around_parenthetical_cues(doc: Doc, quotes: list[Quote]) -> None:
+    """ "The pier had become so weak, the engineer noted, that trams had to slow": a cue set off by
+    commas inside its sentence reports the whole sentence, on both sides of it."""
+    text = _text(doc)
+    for q in quotes:
+        if q.kind != "indirect" or q.cue_start is None or q.speaker_start is None:
+            continue
+        speaker = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
+        cue = doc.char_span(q.cue_start, q.cue_end or q.cue_start + 1, alignment_mode="expand")
+        if speaker is None or cue is None or speaker.sent != cue.sent or speaker.end > cue.start:
+            continue
+        sent = cue.sent
+        before = doc[speaker.start - 1] if speaker.start > sent.start else None
+        after = next((t for t in doc[cue.end:min(sent.end, cue.end + 7)] if t.is_punct), None)
+        if before is None or before.text != "," or after is None or after.text != "," \
+                or any(t.pos_ in {"VERB", "AUX"} for t in doc[cue.end:after.i]):
+            continue
+        if speaker.start - 1 - sent.start < 3 or sent.end - after.i < 4:
+            continue  # a few words on either side: not a sentence the cue sits inside
+        span = _char_span(doc, sent.start, sent.end)
+        if span is not None and span[0] <= q.start and q.end <= span[1]:
+            q.start, q.end = _after_dateline(text, *span)
+            q.text = text[q.start:q.end]
 
 
 _EMBEDDED_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "csubj", "parataxis"})
