@@ -1137,7 +1137,7 @@ def _rule_rejected(doc: Doc, cue: _Cue) -> bool:
 def _to_sentence_end(doc: Doc, quotes: list[Quote]) -> None:
     """A reported clause after its cue runs on to the end of its sentence (see run_on_end)."""
     text = _text(doc)
-    starts = sorted(q.start for q in quotes)
+    starts = sorted(q.start for q in quotes if q.kind != "partial")  # a partial is part of the clause
     for q in quotes:
         if q.kind != "indirect" or q.cue_start is None or q.cue_start > q.start:
             continue
