@@ -371,3 +371,11 @@ def test_cue_set_off_by_commas_reports_both_sides(nlp):
     text = "The pier had become so weak, the engineer noted, that the trams had to slow to walking pace."
     quote = one(quotes_of(nlp, text), "The pier had become so weak")
     assert quote.text.endswith("walking pace") and quote.speaker == "the engineer"
+
+
+def test_no_reported_clause_runs_across_a_quotation_mark(nlp):
+    text = ("“The pier was rotten. Everyone knew it,” said Brandt, speaking of the Colbeck crossing. "
+            "“It is one of the things that kept us awake.”")
+    quotes = quotes_of(nlp, text)
+    assert all("”" not in q.text and "“" not in q.text for q in quotes)
+    assert {q.speaker_key for q in quotes} == {"Brandt"}

@@ -100,6 +100,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
     _around_parenthetical_cues(doc, quotes)
     _to_sentence_end(doc, quotes)
     quotes = _without_embedded(quotes)
+    quotes = _without_straddling(quotes)
     quotes.sort(key=lambda q: q.start)
     _resolve_pronouns(doc, quotes, mentions, entities)
     _resolve_roles(doc, quotes, mentions, entities)
@@ -1206,6 +1207,19 @@ def run_on_end(doc: Doc, cue: Token, end: int, other_starts: list[int] = ()) -> 
         return end
     span = _char_span(doc, last.i + 1, limit)
     return end if span is None else span[1]
+
+
+def _without_straddling(quotes: list[Quote]) -> list[Quote]:
+    """Quotes without the reported clauses that run across a quotation's edge ("knew it,” said Brandt,
+    speaking of the crossing"): a parse across the marks, not a report."""
+    direct = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+
+    def straddles(q: Quote) -> bool:
+        return q.kind == "indirect" and any(
+            s < q.end and q.start < e and not (q.start <= s and e <= q.end or s <= q.start and q.end <= e)
+            for s, e in direct)
+
+    return [q for q in quotes if not straddles(q)]
 
 
 def _without_embedded(quotes: list[Quote]) -> list[Quote]:
