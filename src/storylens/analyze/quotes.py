@@ -1094,6 +1094,9 @@ def _dash_quotes(doc: Doc, sentences: list[Sentence], paragraphs: list[tuple[int
         name = [x for x in mentions if x.label in {"PERSON", "ORG"} and x.start == m.start("name")]
         if not name:
             continue
+        subject = doc.char_span(name[0].start, name[0].end, alignment_mode="contract")
+        if subject is None or not len(subject):
+            continue
         start, end = _trim_quote(text, m.start("quote"), m.end("quote"))
         out = [q for q in out if not (start <= q.start and q.end <= end + 1)]
         quote = Quote(start=start, end=end, text=text[start:end], kind="direct",
@@ -1101,9 +1104,6 @@ def _dash_quotes(doc: Doc, sentences: list[Sentence], paragraphs: list[tuple[int
         dash = m.start("name") - 1
         while dash > end and text[dash] not in "―—–":
             dash -= 1
-        subject = doc.char_span(name[0].start, name[0].end, alignment_mode="contract")
-        if subject is None or not len(subject):
-            continue
         _attach(doc, quote, _Cue(subject.root, dash, dash + 1, subject, None), mentions)
         out.append(quote)
     return out
@@ -1135,17 +1135,22 @@ def _rule_rejected(doc: Doc, cue: _Cue) -> bool:
     return score < model[3]
 
 
+def _cue_span(doc: Doc, quote: Quote) -> Span | None:
+    """The tokens of a quote's cue."""
+    return doc.char_span(quote.cue_start, quote.cue_end or quote.cue_start + 1, alignment_mode="expand")
+
+
 def _to_sentence_end(doc: Doc, quotes: list[Quote]) -> None:
-    """A reported clause after its cue runs on to the end of its sentence (see run_on_end)."""
+    """A reported clause after its cue runs on to the end of its sentence (see _run_on_end)."""
     text = _text(doc)
     starts = sorted(q.start for q in quotes if q.kind != "partial")  # a partial is part of the clause
     for q in quotes:
         if q.kind != "indirect" or q.cue_start is None or q.cue_start > q.start:
             continue
-        cue = doc.char_span(q.cue_start, q.cue_end or q.cue_start + 1, alignment_mode="expand")
+        cue = _cue_span(doc, q)
         if cue is None:
             continue
-        end = run_on_end(doc, cue.root, q.end, starts)
+        end = _run_on_end(doc, cue.root, q.end, starts)
         if end != q.end:
             q.end, q.text = end, text[q.start:end]
 
@@ -1158,7 +1163,7 @@ def _around_parenthetical_cues(doc: Doc, quotes: list[Quote]) -> None:
         if q.kind != "indirect" or q.cue_start is None or q.speaker_start is None:
             continue
         speaker = doc.char_span(q.speaker_start, q.speaker_end, alignment_mode="expand")
-        cue = doc.char_span(q.cue_start, q.cue_end or q.cue_start + 1, alignment_mode="expand")
+        cue = _cue_span(doc, q)
         if speaker is None or cue is None or speaker.sent != cue.sent or speaker.end > cue.start:
             continue
         sent = cue.sent
@@ -1178,7 +1183,7 @@ def _around_parenthetical_cues(doc: Doc, quotes: list[Quote]) -> None:
 _EMBEDDED_CLAUSES = frozenset({"relcl", "acl", "advcl", "ccomp", "csubj", "parataxis"})
 
 
-def run_on_end(doc: Doc, cue: Token, end: int, other_starts: list[int] = ()) -> int:
+def _run_on_end(doc: Doc, cue: Token, end: int, other_starts: list[int] = ()) -> int:
     """Where a reported clause ending at character `end` really ends: the parse often stops it at
     "but", "so" or a comma ("said the team had played well, but the referee cost them the match"),
     where PolNeAR, and a reader, take the rest of the sentence as part of what was reported. It runs
