@@ -379,3 +379,10 @@ def test_no_reported_clause_runs_across_a_quotation_mark(nlp):
     quotes = quotes_of(nlp, text)
     assert all("”" not in q.text and "“" not in q.text for q in quotes)
     assert {q.speaker_key for q in quotes} == {"Brandt"}
+
+
+def test_short_piece_after_a_cued_quote_goes_on_what_was_said(nlp):
+    quotes = quotes_of(nlp, "“We will,” Marta Quell said to the crowd. “We will, Mayor.”")
+    assert [q.text for q in quotes] == ["We will,", "We will, Mayor."]
+    assert {q.speaker_key for q in quotes} == {"Marta Quell"}
+    assert not quotes_of(nlp, "The plan was, in his words, “not great.”")  # no cue, no speech

@@ -452,7 +452,11 @@ def _direct_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment]
         kind = "partial" if _embedded(doc, seg, cue) else "direct"
         if kind == "partial" and cue is not None and not (_said_by(doc, seg, cue) and _strong(cue, seg)):
             cue = None
-        if cue is None and not _speech_like(_text(doc), seg, pstart):
+        # A short piece after a cued quote in its paragraph goes on what was said ("“I would,” she
+        # said. “I would, Mayor.”"); elsewhere a short uncued stretch is a scare quote or a title.
+        goes_on = bool(out) and out[-1].kind == "direct" and out[-1].cue_start is not None \
+            and paragraphs[seg.paragraph][0] <= out[-1].start
+        if cue is None and not _speech_like(_text(doc), seg, pstart, 2 if goes_on else 4):
             continue  # scare quotes, titles, nicknames
         if kind == "partial" and (cue is None or _title_like(_text(doc)[seg.start:seg.end])):
             continue  # a name in quotation marks ("the “Dictators’ Club”") is not speech
@@ -566,12 +570,12 @@ def _title_like(text: str) -> bool:
     return len(words) <= 5 and all(w[:1].isupper() or w.lower() in {"of", "the", "and"} for w in words)
 
 
-def _speech_like(text: str, seg: _Segment, pstart: int) -> bool:
+def _speech_like(text: str, seg: _Segment, pstart: int, min_words: int = 4) -> bool:
     """An uncued quoted stretch counts as speech when it is a sentence of its own."""
     body = text[seg.start:seg.end]
     lead = text[pstart:seg.open_at].strip()
     starts_sentence = not lead or lead[-1] in ".?!:”\""
-    return starts_sentence and body[:1].isupper() and len(body.split()) >= 4
+    return starts_sentence and body[:1].isupper() and len(body.split()) >= min_words
 
 
 def _attach(doc: Doc, quote: Quote, cue: _Cue, mentions: list[Mention]) -> None:
