@@ -315,12 +315,21 @@ def test_object_and_what_is_said_of_it_are_one_content(nlp, text, starts):
     assert one(quotes_of(nlp, text), starts).kind == "indirect"
 
 
-def test_reported_clauses_the_parse_split_are_one_content(nlp):
+@pytest.mark.parametrize(("text", "starts", "ends", "speaker"), [
     # The small model reads "had started" as a second complement of "said", not a conjunct.
-    text = ("Jane Smith said the investigation had nothing to do with the State Department, had started "
-            "after her tenure and been suspended in July.")
-    quote = one(quotes_of(nlp, text), "the investigation had nothing")
-    assert quote.text.endswith("suspended in July") and quote.speaker_key == "Jane Smith"
+    ("Jane Smith said the investigation had nothing to do with the State Department, had started after "
+     "her tenure and been suspended in July.", "the investigation had nothing", "suspended in July",
+     "Jane Smith"),
+    # The parse stops the reported clause at "but": it runs on to the end of the sentence.
+    ("Coach Tim Berg said the team had played well, but the referee's decisions had cost them the match.",
+     "the team had played well", "cost them the match", "Tim Berg"),
+    # A cue set off by commas reports both sides of it.
+    ("The pier had become so weak, the engineer noted, that the trams had to slow to walking pace.",
+     "The pier had become so weak", "walking pace", "the engineer"),
+])
+def test_reported_clause_is_the_whole_statement(nlp, text, starts, ends, speaker):
+    quote = one(quotes_of(nlp, text), starts)
+    assert quote.text.endswith(ends) and (quote.speaker_key or quote.speaker) == speaker
 
 
 def test_inverted_speaker_between_two_quoted_pieces(nlp):
@@ -331,11 +340,7 @@ def test_inverted_speaker_between_two_quoted_pieces(nlp):
     assert all("Leamer" not in q.text for q in quotes)
 
 
-def test_reported_clause_runs_to_the_end_of_its_sentence(nlp):
-    text = ("Coach Tim Berg said the team had played well, but the referee's decisions had cost them "
-            "the match.")
-    quote = one(quotes_of(nlp, text), "the team had played well")
-    assert quote.text.endswith("cost them the match") and quote.speaker_key == "Tim Berg"
+def test_reported_clause_stops_before_someone_elses_report(nlp):
     text = "Mayor Lena Ortiz said the bridge would reopen in May, but the contractor warned of delays."
     assert "contractor" not in one(quotes_of(nlp, text), "the bridge would reopen").text
 
@@ -365,12 +370,6 @@ def test_transcript_line_inside_a_running_quotation(nlp):
             "\"VANE: No. She has said so twice.")
     quotes = quotes_of(nlp, text)
     assert one(quotes, "Will the minister resign").speaker == "HOLT"
-
-
-def test_cue_set_off_by_commas_reports_both_sides(nlp):
-    text = "The pier had become so weak, the engineer noted, that the trams had to slow to walking pace."
-    quote = one(quotes_of(nlp, text), "The pier had become so weak")
-    assert quote.text.endswith("walking pace") and quote.speaker == "the engineer"
 
 
 def test_no_reported_clause_runs_across_a_quotation_mark(nlp):
