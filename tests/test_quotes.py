@@ -326,6 +326,15 @@ def test_object_and_what_is_said_of_it_are_one_content(nlp, text, starts):
     # A cue set off by commas reports both sides of it.
     ("The pier had become so weak, the engineer noted, that the trams had to slow to walking pace.",
      "The pier had become so weak", "walking pace", "the engineer"),
+    # A sentence-final cue reports all before its comma, though the parse hangs only the last clause on it.
+    ("The ferry was supposed to be escorted by a coast guard cutter, but the captain left the harbour "
+     "before the cutter arrived, another source said.", "The ferry was supposed", "the cutter arrived",
+     "another source"),
+    # An "as" clause inside a sentence reports the whole sentence; at its start, the rest of it.
+    ("The bridge, as the city engineer pointed out, has not been inspected since 2019.", "The bridge, as",
+     "since 2019", "the city engineer"),
+    ("As the Varen Gazette reported on Monday, the mayor had already signed the contract with the builder.",
+     "the mayor had already signed", "with the builder", "Varen Gazette"),
 ])
 def test_reported_clause_is_the_whole_statement(nlp, text, starts, ends, speaker):
     quote = one(quotes_of(nlp, text), starts)

@@ -372,6 +372,12 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
                 right = other.right_edge.i
         while left < comp.i and doc[left].is_punct:
             left += 1
+        while right > comp.i and (doc[right].is_punct or doc[right].dep_ == "cc"):
+            right -= 1  # "…, but" with what follows cut off by the parse
+        if comp.i < verb.i:
+            whole = _content_before(doc, verb, right)
+            if whole is not None:
+                return whole  # "A, but B, the source added": the parse hangs only B on the cue
         objs = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < left]
         if objs and verb.lemma_.lower() in NAMING_VERBS:
             left = objs[0].left_edge.i  # "called the remarks a new low": what is named, and its name
@@ -379,8 +385,16 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
     before = _content_before(doc, verb)
     if before is not None:
         return before
-    no_mark = not any(c.dep_ == "mark" or c.tag_ == "WRB" for c in verb.children)
-    if verb.dep_ in {"parataxis", "advcl"} and no_mark and verb.head.i != verb.i:
+    marks = [c.lower_ for c in verb.children if c.dep_ == "mark" or c.tag_ == "WRB"]
+    if verb.dep_ == "advcl" and marks == ["as"] and verb.head.i != verb.i:
+        return _around_as_clause(doc, verb.left_edge.i, verb.right_edge.i)
+    sent = verb.sent
+    if doc[sent.start].lower_ == "as" and verb.dep_ != "ROOT":
+        # "As the Gazette reported on Monday, …": the small parse reads "As the Gazette" as a phrase.
+        comma = next((t.i for t in doc[verb.i + 1:sent.end] if t.text == ","), None)
+        if comma is not None and not any(t.pos_ in {"VERB", "AUX"} for t in doc[verb.i + 1:comma]):
+            return _around_as_clause(doc, sent.start, comma - 1)
+    if verb.dep_ in {"parataxis", "advcl"} and not marks and verb.head.i != verb.i:
         # "The bridge, he said, will reopen": the main clause is what was said.
         head = verb.head
         toks = [t for t in head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
@@ -389,7 +403,25 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
     return None
 
 
-def _content_before(doc: Doc, verb: Token) -> tuple[int, int] | None:
+def _around_as_clause(doc: Doc, left: int, right: int) -> tuple[int, int] | None:
+    """What "as the mayor noted" (tokens left..right) reports: the rest of its sentence; the whole
+    sentence when the clause sits inside it ("The pier, as the engineer noted, was never built for
+    trams"), as PolNeAR marks it."""
+    sent = doc[left].sent
+    if left > sent.start and doc[left - 1].text == ",":
+        left -= 1
+    if right + 1 < sent.end and doc[right + 1].text in {",", ":"}:
+        right += 1
+    end = sent.end
+    while end > right + 1 and doc[end - 1].is_punct:
+        end -= 1
+    if left <= sent.start:
+        return _char_span(doc, right + 1, end) if end - right > 3 else None
+    span = _char_span(doc, sent.start, left if right + 1 >= end else end)
+    return None if span is None else _after_dateline(_text(doc), *span)
+
+
+def _content_before(doc: Doc, verb: Token, comp_end: int | None = None) -> tuple[int, int] | None:
     """ "Four people died …, officials said.": a sentence-final "subject + verb" after a comma reports
     everything before the comma (the parse may hang that on anything)."""
     sent = verb.sent
@@ -397,8 +429,12 @@ def _content_before(doc: Doc, verb: Token) -> tuple[int, int] | None:
     if not subjects or any(not (t.is_punct or t.is_space) for t in doc[verb.i + 1:sent.end]):
         return None
     comma = subjects[0].left_edge.i - 1
-    if comma - sent.start < 4 or doc[comma].text != "," or any(
-            c.i < comma for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj"}):
+    if comma - sent.start < 4 or doc[comma].text != ",":
+        return None
+    if comp_end is not None:
+        if comp_end >= comma:
+            return None
+    elif any(c.i < comma for c in verb.children if c.dep_ in {"ccomp", "xcomp", "dobj"}):
         return None
     span = _char_span(doc, sent.start, comma)
     return None if span is None else _after_dateline(_text(doc), *span)
