@@ -155,7 +155,11 @@ def merge_attributions(text: str, quotes: list[dict]) -> list[dict]:
         prev = out[-1] if out else None
         same_cue = prev is not None and q["cue"] is not None and q["cue"] == prev["cue"]
         continues = prev is not None and q["via"] == "continuation" and q["cue"] is None \
-            and prev["kind"] == "direct" and "\n" not in text[prev["end"]:q["start"]]
+            and "\n" not in text[prev["end"]:q["start"]]
+        if continues:
+            # It continues the last direct quote of its paragraph, past a clause reported in between.
+            same_paragraph = [o for o in out if "\n" not in text[o["end"]:q["start"]]]
+            prev = next((o for o in reversed(same_paragraph) if o["kind"] == "direct"), prev)
         inside = prev is not None and q["kind"] == "partial" and prev["start"] <= q["start"] \
             and q["end"] <= prev["end"] + 2
         if same_cue or continues or inside:
