@@ -88,12 +88,18 @@ def read_ann(path: Path) -> list[Gold]:
     return out
 
 
-def pick_annotations(dataset: Path) -> dict[str, Path]:
-    """One .ann file per article: the metadata's first listed annotator, else the first by name."""
+def annotation_files(dataset: Path) -> dict[str, list[Path]]:
+    """Every annotator's .ann file of each article, by article name."""
     files: dict[str, list[Path]] = {}
     for path in sorted((dataset / "attributions").glob("*.ann")):
         name, _, _ = path.stem.rpartition("_")
         files.setdefault(name, []).append(path)
+    return files
+
+
+def pick_annotations(dataset: Path) -> dict[str, Path]:
+    """One .ann file per article: the metadata's first listed annotator, else the first by name."""
+    files = annotation_files(dataset)
     listed: dict[str, list[str]] = {}
     meta = dataset.parent / "metadata.tsv"
     if meta.exists():
@@ -237,9 +243,7 @@ def run(dataset: Path, limit: int | None, names: list[str] | None = None,
     chosen = pick_annotations(dataset)
     names = names or (sorted(chosen)[:limit] if limit else sorted(chosen))
     docs = docs or {}
-    counts: dict[str, int] = dict.fromkeys(
-        ["exact_tp", "overlap_tp", "gold", "pred", "gold_source", "pred_speaker", "gold_cue", "pred_cue",
-         "speaker_tp", "cue_tp", "matched_with_source", "matched_pred_speaker", "speaker_correct_matched"], 0)
+    counts = _counts()
     errors: list[dict] = []
     words = 0
     t0 = time.perf_counter()
@@ -269,6 +273,42 @@ def run(dataset: Path, limit: int | None, names: list[str] | None = None,
         "published": PUBLISHED,
     }
     return figures, errors
+
+
+def agreement(dataset: Path) -> dict:
+    """On the articles several people annotated: each further annotator's attributions scored as
+    predictions against the chosen annotator's (how far people agree under this metric), and storylens
+    on the same articles."""
+    from storylens.analyze.nlp import english
+
+    nlp = english()
+    chosen, files = pick_annotations(dataset), annotation_files(dataset)
+    people: dict[str, int] = _counts()
+    ours: dict[str, int] = _counts()
+    names = [n for n in sorted(chosen) if len(files[n]) > 1]
+    for name in names:
+        text = (dataset / "text" / f"{name}.txt").read_text(encoding="utf-8")
+        gold = read_ann(chosen[name])
+        for other in files[name]:
+            if other != chosen[name]:
+                score_article(text, gold, as_predictions(read_ann(other)), people, [])
+        score_article(text, gold, predict(nlp, text), ours, [])
+    pairs = sum(len(files[n]) - 1 for n in names)
+    return {"dataset": str(dataset), "articles": len(names), "annotator_pairs": pairs,
+            "people": prf(people["overlap_tp"], people["pred"], people["gold"]),
+            "storylens": prf(ours["overlap_tp"], ours["pred"], ours["gold"])}
+
+
+def as_predictions(gold: list[Gold]) -> list[dict]:
+    """One annotator's attributions in the shape of predict()'s quotes."""
+    return [{"start": g.content[0][0], "end": g.content[-1][1], "kind": "annotated", "via": None, "text": "",
+             "speaker": g.source[0] if g.source else None, "cue": g.cue[0] if g.cue else None} for g in gold]
+
+
+def _counts() -> dict[str, int]:
+    return dict.fromkeys(
+        ["exact_tp", "overlap_tp", "gold", "pred", "gold_source", "pred_speaker", "gold_cue", "pred_cue",
+         "speaker_tp", "cue_tp", "matched_with_source", "matched_pred_speaker", "speaker_correct_matched"], 0)
 
 
 def report(fig: dict) -> str:
@@ -429,7 +469,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--held-out", type=Path, default=None, metavar="TRAIN_DIR",
                         help="fit the classifier on 3/4 of a PolNeAR train split, score the rest, and exit "
                              "(needs scikit-learn; writes nothing)")
+    parser.add_argument("--agreement", type=Path, default=None, metavar="SPLIT_DIR",
+                        help="score annotators against each other (and storylens) on the articles of a "
+                             "PolNeAR split that several people annotated, and exit")
     args = parser.parse_args(argv)
+    if args.agreement is not None:
+        sys.path.insert(0, str(ROOT / "src"))
+        fig = agreement(args.agreement)
+        print(f"PolNeAR {args.agreement.name}: {fig['articles']} articles annotated by several people "
+              f"({fig['annotator_pairs']} pairs); content, half-overlap P/R/F1")
+        for who in ("people", "storylens"):
+            print(f"  {who:10} " + "  ".join(f"{fig[who][k]:.3f}" for k in ("precision", "recall", "f1")))
+        return 0
     if args.held_out is not None:
         sys.path.insert(0, str(ROOT / "src"))
         print(report(held_out(args.held_out)))

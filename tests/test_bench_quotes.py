@@ -43,3 +43,10 @@ def test_continuation_in_the_next_paragraph_stays_apart():
         quote("Next paragraph.", "direct", None, via="continuation"),
     ])
     assert len(merged) == 2
+
+
+def test_an_annotator_scored_against_itself_agrees_fully():
+    gold = [bench_quotes.Gold(content=[(1, 24)], source=[(26, 31)], cue=[(32, 36)])]
+    counts = bench_quotes._counts()
+    bench_quotes.score_article(TEXT, gold, bench_quotes.as_predictions(gold), counts, [])
+    assert counts["overlap_tp"] == counts["gold"] == counts["pred"] == counts["speaker_tp"] == 1
