@@ -394,3 +394,12 @@ def test_short_piece_after_a_cued_quote_goes_on_what_was_said(nlp):
     assert [q.text for q in quotes] == ["We will,", "We will, Mayor."]
     assert {q.speaker_key for q in quotes} == {"Marta Quell"}
     assert not quotes_of(nlp, "The plan was, in his words, “not great.”")  # no cue, no speech
+
+
+def test_headline_colon_attributes_to_a_short_source_but_a_dateline_is_not_one(nlp):
+    quotes = quotes_of(nlp, "Poll: Voters in Varenholt back the new tram line.\n\n"
+                            "A survey by the Varen Gazette found 61 percent support.")
+    assert (one(quotes, "Voters in Varenholt").speaker, one(quotes, "Voters in Varenholt").kind) == \
+        ("Poll", "indirect")
+    assert quotes_of(nlp, "Beijing: Shortly before the summit, the two leaders met in private.\n\n"
+                          "They spoke for an hour.") == []

@@ -1095,7 +1095,10 @@ def _colon_quotes(doc: Doc, sentences: list[Sentence], paragraphs: list[tuple[in
         name_start, name_end = m.start(1), m.start(1) + len(m.group(1).rstrip())
         name = [x for x in mentions if x.label in {"PERSON", "ORG"} and name_start <= x.start
                 and x.end == name_end]
-        if not transcript and not (name and len(words) <= 5 and words[0] not in {"The", "A"}):
+        # A headline "Poll: …", "Clinton camp: …" (not a dateline "Beijing: …" opening a body).
+        headline = pstart == paragraphs[0][0] and len(words) <= 3 and pend - pstart <= 160 and not any(
+            x.label in {"GPE", "LOC"} and name_start <= x.start < name_end for x in mentions)
+        if not transcript and not ((name and len(words) <= 5 or headline) and words[0] not in {"The", "A"}):
             continue
         if m.start(1) > pstart:
             out = [q for q in out if not (q.kind == "direct" and pstart <= q.start and q.end <= pend)]
