@@ -403,3 +403,12 @@ def test_headline_colon_attributes_to_a_short_source_but_a_dateline_is_not_one(n
         ("Poll", "indirect")
     assert quotes_of(nlp, "Beijing: Shortly before the summit, the two leaders met in private.\n\n"
                           "They spoke for an hour.") == []
+
+
+def test_naming_verb_reports_what_is_named_with_its_names(nlp):
+    quotes = quotes_of(nlp, "Mayor Ines Varga called the harbour plan a “costly mistake” and “a gift to "
+                            "developers.”")
+    whole = one(quotes, "the harbour plan")
+    assert (whole.kind, whole.speaker) == ("indirect", "Mayor Ines Varga")
+    assert "a gift to developers" in whole.text
+    assert one(quotes, "costly mistake").kind == "partial"

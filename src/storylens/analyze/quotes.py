@@ -382,6 +382,18 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
         if objs and verb.lemma_.lower() in NAMING_VERBS:
             left = objs[0].left_edge.i  # "called the remarks a new low": what is named, and its name
         return _char_span(doc, left, right + 1)
+    if verb.lemma_.lower() in NAMING_VERBS:
+        # "called the senator a “nasty guy” and “unstable”": what is named and its names, as PolNeAR
+        # marks them (the quoted names are partial quotes inside it).
+        objs = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+        tail = _said_of_object(verb, objs[0]) if objs else None
+        if tail is not None:
+            right = tail.right_edge.i
+            if not any(t.pos_ in {"VERB", "AUX"} for t in doc[right + 1:verb.right_edge.i + 1]):
+                right = verb.right_edge.i  # a list of names the parse hangs on the verb
+            while right > tail.i and doc[right].is_punct and doc[right].text not in _QUOTE_MARKS:
+                right -= 1
+            return _char_span(doc, objs[0].left_edge.i, right + 1)
     before = _content_before(doc, verb)
     if before is not None:
         return before
