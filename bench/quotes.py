@@ -97,6 +97,13 @@ def annotation_files(dataset: Path) -> dict[str, list[Path]]:
     return files
 
 
+def article_text(dataset: Path, name: str) -> str:
+    """An article's text as analysis parses it (odd spaces made plain; the offsets are the same)."""
+    from storylens.analyze.nlp import parser_text
+
+    return parser_text((dataset / "text" / f"{name}.txt").read_text(encoding="utf-8"))
+
+
 def pick_annotations(dataset: Path) -> dict[str, Path]:
     """One .ann file per article: the metadata's first listed annotator, else the first by name."""
     files = annotation_files(dataset)
@@ -248,7 +255,7 @@ def run(dataset: Path, limit: int | None, names: list[str] | None = None,
     words = 0
     t0 = time.perf_counter()
     for name in names:
-        text = (dataset / "text" / f"{name}.txt").read_text(encoding="utf-8")
+        text = article_text(dataset, name)
         words += len(text.split())
         score_article(text, read_ann(chosen[name]), predict(nlp, text, docs.get(name)), counts, errors)
     seconds = time.perf_counter() - t0
@@ -287,7 +294,7 @@ def agreement(dataset: Path) -> dict:
     ours: dict[str, int] = _counts()
     names = [n for n in sorted(chosen) if len(files[n]) > 1]
     for name in names:
-        text = (dataset / "text" / f"{name}.txt").read_text(encoding="utf-8")
+        text = article_text(dataset, name)
         gold = read_ann(chosen[name])
         for other in files[name]:
             if other != chosen[name]:
@@ -342,7 +349,7 @@ def learn_lexicon(train: Path, out: Path, min_seen: int = 3) -> dict[str, float]
     nlp = english()
     chosen = pick_annotations(train)
     names = sorted(chosen)
-    texts = [(train / "text" / f"{n}.txt").read_text(encoding="utf-8") for n in names]
+    texts = [article_text(train, n) for n in names]
     seen: dict[str, int] = {}
     cued: dict[str, int] = {}
     for name, doc in zip(names, nlp.pipe(texts, batch_size=16, n_process=2), strict=True):
@@ -399,7 +406,7 @@ def learn_classifier(train: Path, out: Path, names: list[str] | None = None, doc
     chosen = pick_annotations(train)
     names = names or sorted(chosen)
     if docs is None:
-        texts = [(train / "text" / f"{n}.txt").read_text(encoding="utf-8") for n in names]
+        texts = [article_text(train, n) for n in names]
         docs = english().pipe(texts, batch_size=16, n_process=2)
     rows, labels, seen = [], [], {}
     for name, doc in zip(names, docs, strict=True):
@@ -437,7 +444,7 @@ def held_out(train: Path, every: int = 4) -> dict:
     from storylens.analyze.nlp import english
 
     names = sorted(pick_annotations(train))
-    texts = [(train / "text" / f"{n}.txt").read_text(encoding="utf-8") for n in names]
+    texts = [article_text(train, n) for n in names]
     docs = dict(zip(names, english().pipe(texts, batch_size=16, n_process=2), strict=True))
     fit = [n for i, n in enumerate(names) if i % every != every - 1]
     test = [n for i, n in enumerate(names) if i % every == every - 1]

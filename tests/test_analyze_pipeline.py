@@ -29,6 +29,19 @@ def test_long_article_is_analysed_in_pieces_with_true_offsets():
     assert [s.index for s in result.sentences] == list(range(len(result.sentences)))
 
 
+def test_no_break_spaces_read_as_plain_spaces_with_offsets_kept():
+    plain = ("Outside the town hall, demonstrators said they want “justice for Tomas,” but pledged to "
+             "remain calm. A Gazette article hailed Mayor Ines Varga as “the comeback mayor” in 2019.")
+    nbsp = plain.replace("said they", "said\u00a0they").replace("hailed Mayor", "hailed\u00a0Mayor")
+
+    def found(text):
+        result = analyse(Task("a", text, "en", None))
+        return [(q.start, q.end, q.kind, q.speaker) for q in result.quotes], \
+            [(m.start, m.end, m.label) for m in result.mentions]
+
+    assert found(nbsp) == found(plain)
+
+
 def test_non_english_empty_and_numbers_only():
     french = analyse(Task("fr", "Le pont rouvrira au printemps, a déclaré le maire.", "fr", None))
     assert french.skipped and "only English" in french.skipped and french.language == "fr"

@@ -30,3 +30,14 @@ def english() -> Language:
     except OSError as exc:
         raise ModelMissing(f"the English model is not installed: pip install {PIP_NAME}") from exc
     return nlp
+
+
+# Spaces other than the plain one (no-break, thin, figure): spaCy makes each a token of its own in
+# the middle of a sentence ("nominee\u00a0Donald Trump"), which upsets the tagger and parser.
+_ODD_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " "})
+
+
+def parser_text(text: str) -> str:
+    """The text as the parser should read it: odd spaces made plain (same length: offsets hold)."""
+    return text.translate(_ODD_SPACES)
+

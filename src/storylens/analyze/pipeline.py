@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 # Bump when analysis output changes, so `storylens analyze` knows what is out of date.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 # spaCy's parser needs about 1 GB per 100,000 characters: longer texts go in pieces.
 PIECE_CHARS = 50_000
 _SPAN_FIELDS = ("start", "end", "cue_start", "cue_end", "speaker_start", "speaker_end")
@@ -47,12 +47,12 @@ def analyse(task: Task) -> Analysis:
 
 def analyse_batch(tasks: list[Task]) -> list[Analysis]:
     """Analyse several articles, their texts parsed together by spaCy's batched `pipe`."""
-    from storylens.analyze.nlp import english
+    from storylens.analyze.nlp import english, parser_text
 
     results = [_skipped(t) or Analysis(t.article_id, "en") for t in tasks]
     jobs = [(i, start, end) for i, t in enumerate(tasks) if not results[i].skipped
             for start, end in pieces(t.text, PIECE_CHARS)]
-    texts = (tasks[i].text[start:end] for i, start, end in jobs)
+    texts = (parser_text(tasks[i].text[start:end]) for i, start, end in jobs)
     for (i, start, _), doc in zip(jobs, english().pipe(texts, batch_size=16), strict=True):
         _append(results[i], _analyse_doc(doc, tasks[i].published), start)
     return results

@@ -1134,7 +1134,8 @@ def _colon_quotes(doc: Doc, sentences: list[Sentence], paragraphs: list[tuple[in
 
 
 # “A reader's words.” ― Name (reader reactions, epigraphs): a quoted paragraph signed after a dash.
-_DASH_SIGNED = re.compile(r"[“\"”](?P<quote>\S.*?)[”\"“]?[ \t]*[―—–][ \t]*(?P<name>[A-Z][^\n]{1,80}?)[ \t]*$")
+_DASH_SIGNED = re.compile(
+    r"[“\"”](?P<quote>\S.*?)[”\"“]?[ \t\u00a0]*[―—–][ \t\u00a0]*(?P<name>[A-Z][^\n]{1,80}?)[ \t\u00a0]*$")
 
 
 def _dash_quotes(doc: Doc, sentences: list[Sentence], paragraphs: list[tuple[int, int]],
