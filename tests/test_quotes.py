@@ -412,3 +412,10 @@ def test_naming_verb_reports_what_is_named_with_its_names(nlp):
     assert (whole.kind, whole.speaker) == ("indirect", "Mayor Ines Varga")
     assert "a gift to developers" in whole.text
     assert one(quotes, "costly mistake").kind == "partial"
+
+
+def test_participle_after_a_clause_reports_its_own_object_not_the_clause(nlp):
+    quotes = quotes_of(nlp, "The mayor opened the new bridge on Monday, praising the engineers who built it.")
+    assert [(q.text, q.speaker) for q in quotes] == [("the engineers who built it", "The mayor")]
+    assert quotes_of(nlp, "The trains passed emergency shelters and ventilation shafts, pumping cool air "
+                          "from above.") == []

@@ -406,7 +406,8 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
         comma = next((t.i for t in doc[verb.i + 1:sent.end] if t.text == ","), None)
         if comma is not None and not any(t.pos_ in {"VERB", "AUX"} for t in doc[verb.i + 1:comma]):
             return _around_as_clause(doc, sent.start, comma - 1)
-    if verb.dep_ in {"parataxis", "advcl"} and not marks and verb.head.i != verb.i:
+    if verb.dep_ in {"parataxis", "advcl"} and not marks and verb.head.i != verb.i \
+            and any(c.dep_ == "nsubj" for c in verb.children):  # not a participle ("…, pumping air")
         # "The bridge, he said, will reopen": the main clause is what was said.
         head = verb.head
         toks = [t for t in head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
