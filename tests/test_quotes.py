@@ -419,3 +419,9 @@ def test_participle_after_a_clause_reports_its_own_object_not_the_clause(nlp):
     assert [(q.text, q.speaker) for q in quotes] == [("the engineers who built it", "The mayor")]
     assert quotes_of(nlp, "The trains passed emergency shelters and ventilation shafts, pumping cool air "
                           "from above.") == []
+
+
+def test_as_clause_of_time_is_not_a_source(nlp):
+    quotes = quotes_of(nlp, "As she welcomed the guests, the mayor thanked the builders of the bridge.")
+    assert all(q.cue != "welcomed" and not q.text.startswith("the mayor thanked") for q in quotes)
+

@@ -398,10 +398,12 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
     if before is not None:
         return before
     marks = [c.lower_ for c in verb.children if c.dep_ == "mark" or c.tag_ == "WRB"]
-    if verb.dep_ == "advcl" and marks == ["as"] and verb.head.i != verb.i:
+    # "as the mayor noted", "as she put it" (not "as he welcomed the guests": a time, not a source)
+    objectless = not any(c.dep_ == "dobj" and c.lower_ != "it" for c in verb.children)
+    if verb.dep_ == "advcl" and marks == ["as"] and objectless and verb.head.i != verb.i:
         return _around_as_clause(doc, verb.left_edge.i, verb.right_edge.i)
     sent = verb.sent
-    if doc[sent.start].lower_ == "as" and verb.dep_ != "ROOT":
+    if doc[sent.start].lower_ == "as" and verb.dep_ != "ROOT" and objectless:
         # "As the Gazette reported on Monday, …": the small parse reads "As the Gazette" as a phrase.
         comma = next((t.i for t in doc[verb.i + 1:sent.end] if t.text == ","), None)
         if comma is not None and not any(t.pos_ in {"VERB", "AUX"} for t in doc[verb.i + 1:comma]):
