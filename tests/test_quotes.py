@@ -425,3 +425,14 @@ def test_as_clause_of_time_is_not_a_source(nlp):
     quotes = quotes_of(nlp, "As she welcomed the guests, the mayor thanked the builders of the bridge.")
     assert all(q.cue != "welcomed" and not q.text.startswith("the mayor thanked") for q in quotes)
 
+
+
+def test_no_reported_words_on_another_line_than_their_cue(nlp):
+    text = ('"We heard the deck collapse before we could even see it," fire chief Carla Benedek told the '
+            'Post.\n\nAgnes Holm, who lives in a flat overlooking the river, said she had been woken by a '
+            'noise "like a train hitting a wall".')
+    quotes = quotes_of(nlp, text)
+    agnes = one(quotes, "she had been woken")
+    assert agnes.speaker == "Agnes Holm"
+    assert all(q.start > text.index("\n") or q.end < text.index("\n") for q in quotes)
+    assert not any(q.text.startswith("Agnes Holm") for q in quotes)

@@ -855,11 +855,13 @@ def _in_line(text: str, span: tuple[int, int] | None, anchor: int) -> tuple[int,
     if span is None:
         return None
     start, end = span
+    line_start, line_end = text.rfind("\n", 0, anchor) + 1, text.find("\n", anchor)
+    line_end = line_end if line_end >= 0 else len(text)
+    if end <= line_start or start >= line_end:
+        return None  # wholly on another line: the parse ran across a paragraph break
     if "\n" not in text[start:end]:
         return span
-    start = max(start, text.rfind("\n", 0, anchor) + 1)
-    line_end = text.find("\n", anchor)
-    end = min(end, line_end if line_end >= 0 else len(text))
+    start, end = max(start, line_start), min(end, line_end)
     while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
@@ -1038,22 +1040,22 @@ def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment
         return []
     threshold = model[2]
     quoted = _quoted_chars(segments)
-    taken = {q.cue_start for q in found if q.cue_start is not None and q.kind != "partial"}
     # A partial quote does not block the clause around it: the clause is what was reported.
     spans = [(q.start, q.end) for q in found if q.kind != "partial"]
     out: list[Quote] = []
     scored = [(candidate_score(doc, cand), cand) for cand in candidates(doc, quoted)]
-    # The likeliest reading of each verb first: one content per cue.
+    # The likeliest readings first. A verb may report more than one thing ("attacked her opponent as
+    # a fraud, with jabs at his record"; a clause beside the one the rules took): each accepted reading
+    # that no quote covers yet is kept.
     for score, cand in sorted([sc for sc in scored if sc[0] >= threshold], key=lambda sc: -sc[0]):
         start, end = _after_dateline(_text(doc), *_with_object_and_charge(doc, cand))
-        if cand.verb.idx in taken or _covered(start, end, spans) >= 0.5:
+        if _covered(start, end, spans) >= 0.5:
             continue
         quote = Quote(start=start, end=end, text=_text(doc)[start:end], kind="indirect",
                       sentence=sentence_at(sentences, start))
         cue = _Cue(cand.verb, cand.verb.idx, cand.cue_end.idx + len(cand.cue_end.text), cand.subject, None)
         _attach(doc, quote, cue, mentions)
         quote.confidence = round(min(quote.confidence, score), 2)
-        taken.add(cand.verb.idx)
         spans.append((start, end))
         out.append(quote)
     return out
