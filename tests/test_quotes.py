@@ -436,3 +436,9 @@ def test_no_reported_words_on_another_line_than_their_cue(nlp):
     assert agnes.speaker == "Agnes Holm"
     assert all(q.start > text.index("\n") or q.end < text.index("\n") for q in quotes)
     assert not any(q.text.startswith("Agnes Holm") for q in quotes)
+
+
+def test_quote_after_a_participle_is_said_by_the_verb_it_hangs_on(nlp):
+    quotes = quotes_of(nlp, "“Every time you say that,” Tester said, referring to the excuse, “you give "
+                            "ammunition to the people who want to break up the big banks.”")
+    assert [q.cue for q in quotes if q.kind == "direct"] == ["said", "said"]

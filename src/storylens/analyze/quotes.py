@@ -557,7 +557,14 @@ def _strong(cue: _Cue, seg: _Segment | None = None) -> bool:
 
 
 def _outermost(cue: _Cue | None, cues: list[_Cue]) -> _Cue | None:
-    """ "An aide said Moscow claimed that …": the outer reporting verb is the one quoted."""
+    """ "An aide said Moscow claimed that …": the outer reporting verb is the one quoted; so is the verb
+    a participle hangs on ("“A,” she said, referring to the plan, “B.”": B is what she said)."""
+    while cue is not None and cue.verb.tag_ == "VBG" and cue.verb.dep_ == "advcl" \
+            and not any(c.dep_ == "nsubj" for c in cue.verb.children):
+        head = [c for c in cues if c.verb.i == cue.verb.head.i]
+        if not head:
+            break
+        cue = head[0]
     while cue is not None:
         outer = [c for c in cues if c.verb in cue.verb.ancestors and c.verb.sent == cue.verb.sent
                  and c.content is not None and c.content[0] <= cue.start < c.content[1]]
