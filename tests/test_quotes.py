@@ -442,3 +442,13 @@ def test_quote_after_a_participle_is_said_by_the_verb_it_hangs_on(nlp):
     quotes = quotes_of(nlp, "“Every time you say that,” Tester said, referring to the excuse, “you give "
                             "ammunition to the people who want to break up the big banks.”")
     assert [q.cue for q in quotes if q.kind == "direct"] == ["said", "said"]
+
+
+def test_in_a_poll_speaks_for_the_rest_of_its_sentence(nlp):
+    quotes = quotes_of(nlp, "In a Varen Gazette poll released Monday, the mayor led her rival by five points "
+                            "among likely voters.")
+    poll = one(quotes, "the mayor led her rival")
+    assert (poll.kind, poll.cue) == ("indirect", "In") and "poll" in poll.speaker
+    assert quotes_of(nlp, "The mayor has been well ahead in the polls since the spring.") == []
+    said = quotes_of(nlp, "The harbour board said in a statement that the crane had failed on Monday.")
+    assert [q.cue for q in said] == ["said"]

@@ -39,6 +39,13 @@ PARTIAL_MIN_RATE = 0.5
 PARTIAL_IN_CLAUSE_RATE = 0.4
 # "according to X", "as per X": the first word is the cue's anchor, the second the preposition.
 PREPOSITIONAL_CUES = {"according": "to", "as": "per"}
+# "In a CNN poll, Clinton led …": things that speak for their authors when a sentence opens or ends
+# with "in" one of them.
+SOURCE_NOUNS = frozenset({"poll", "survey", "report", "study", "analysis", "interview", "statement", "letter",
+                          "memo", "speech", "ruling", "filing", "book", "tweet", "post", "email", "article",
+                          "editorial", "column", "op-ed", "review", "audit", "estimate", "forecast", "paper",
+                          "release", "testimony", "remark", "video", "ad", "documentary", "lawsuit",
+                          "complaint", "indictment", "affidavit", "assessment", "findings"})
 # Verbs that put words on a thing: the quoted words after their object are the speaker's.
 NAMING_VERBS = frozenset({"call", "describe", "label", "dub", "brand", "term", "characterise",
                           "characterize", "deem", "hail", "denounce", "dismiss"})
@@ -190,6 +197,8 @@ def _cues(doc: Doc, segments: list[_Segment]) -> list[_Cue]:
             continue
         if tok.i + 1 < len(doc) and PREPOSITIONAL_CUES.get(tok.lower_) == doc[tok.i + 1].lower_:
             cue = _according(doc, tok)
+        elif tok.lower_ == "in" and tok.dep_ == "prep":
+            cue = _in_source(doc, tok)
         elif tok.pos_ in {"VERB", "AUX"} and verbs.get(tok.lemma_.lower(), 0.0) >= MIN_CUE_RATE \
                 and tok.dep_ not in {"aux", "auxpass"}:
             cue = _verb_cue(doc, tok)
@@ -469,14 +478,34 @@ def _according(doc: Doc, tok: Token) -> _Cue | None:
     objs = [c for c in to.children if c.dep_ == "pobj"]
     if not objs:
         return None
+    return _phrase_cue(doc, tok, to, doc[objs[0].left_edge.i:objs[0].right_edge.i + 1])
+
+
+def _in_source(doc: Doc, tok: Token) -> _Cue | None:
+    """ "In a CNN poll released Monday, Clinton led …" (or "… in the Post's report."): the poll speaks,
+    the rest of the sentence is what it said. Only at either end of a sentence, where it frames it."""
+    objs = [c for c in tok.children if c.dep_ == "pobj" and c.lemma_.lower() in SOURCE_NOUNS]
+    if not objs or reporting_verbs().get(tok.head.lemma_.lower(), 0.0) >= MIN_CUE_RATE:
+        return None  # "said in a statement": where someone said it, not who
     subject = doc[objs[0].left_edge.i:objs[0].right_edge.i + 1]
+    if [t.lower_ for t in subject] == ["the", objs[0].lower_] and objs[0].tag_ == "NNS":
+        return None  # "ahead in the polls": polls at large, no one's
     sent = tok.sent
-    phrase_start, phrase_end = tok.i, subject.end
-    if phrase_start - sent.start >= sent.end - phrase_end:
-        content = _char_span(doc, sent.start, phrase_start)
+    opens = all(t.is_punct or t.dep_ == "cc" for t in doc[sent.start:tok.i])
+    ends = all(t.is_punct for t in doc[subject.end:sent.end])
+    if not (opens or ends) or sent.end - sent.start - (subject.end - tok.i) < 4:
+        return None
+    return _phrase_cue(doc, tok, tok, subject)
+
+
+def _phrase_cue(doc: Doc, first: Token, last: Token, subject: Span) -> _Cue:
+    """A cue phrase (first..last, then its speaker) whose sentence, on its longer side, is what was said."""
+    sent = first.sent
+    if first.i - sent.start >= sent.end - subject.end:
+        content = _char_span(doc, sent.start, first.i)
     else:
-        content = _char_span(doc, phrase_end, sent.end)
-    return _Cue(tok, tok.idx, to.idx + len(to.text), subject, content)
+        content = _char_span(doc, subject.end, sent.end)
+    return _Cue(first, first.idx, last.idx + len(last.text), subject, content)
 
 
 def _char_span(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
@@ -1195,8 +1224,9 @@ def _covered(start: int, end: int, spans: list[tuple[int, int]]) -> float:
 def _rule_rejected(doc: Doc, cue: _Cue) -> bool:
     """The classifier finds the rule's reported clause very unlikely to be an attribution."""
     model = classifier()
-    if model is None or cue.content is None or cue.verb.lower_ in PREPOSITIONAL_CUES:
-        return False
+    if model is None or cue.content is None or cue.verb.lower_ in PREPOSITIONAL_CUES \
+            or cue.verb.pos_ == "ADP":
+        return False  # a phrase, not a verb: the classifier knows verbs
     comps = [c for c in cue.verb.children if c.dep_ in {"ccomp", "xcomp"}]
     rel = comps[0].dep_ if comps else "ccomp"
     score = candidate_score(doc, Candidate(cue.verb, cue.verb, rel, cue.content, cue.subject))
