@@ -428,14 +428,12 @@ def test_as_clause_of_time_is_not_a_source(nlp):
 
 
 def test_no_reported_words_on_another_line_than_their_cue(nlp):
-    text = ('"We heard the deck collapse before we could even see it," fire chief Carla Benedek told the '
-            'Post.\n\nAgnes Holm, who lives in a flat overlooking the river, said she had been woken by a '
-            'noise "like a train hitting a wall".')
-    quotes = quotes_of(nlp, text)
-    agnes = one(quotes, "she had been woken")
-    assert agnes.speaker == "Agnes Holm"
-    assert all(q.start > text.index("\n") or q.end < text.index("\n") for q in quotes)
-    assert not any(q.text.startswith("Agnes Holm") for q in quotes)
+    told = '"We heard the deck collapse before we could even see it," fire chief Carla Benedek told the Post.'
+    agnes = ('Agnes Holm, who lives in a flat overlooking the river, said she had been woken by a noise '
+             '"like a train hitting a wall".')
+    quotes = quotes_of(nlp, told + "\n\n" + agnes)
+    assert one(quotes, "she had been woken").speaker == "Agnes Holm"
+    assert not any(q.text.startswith("Agnes Holm") or q.start < len(told) < q.end for q in quotes)
 
 
 def test_quote_after_a_participle_is_said_by_the_verb_it_hangs_on(nlp):
