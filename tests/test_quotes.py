@@ -450,3 +450,9 @@ def test_in_a_poll_speaks_for_the_rest_of_its_sentence(nlp):
     assert quotes_of(nlp, "The mayor has been well ahead in the polls since the spring.") == []
     said = quotes_of(nlp, "The harbour board said in a statement that the crane had failed on Monday.")
     assert [q.cue for q in said] == ["said"]
+
+
+def test_a_request_for_anonymity_is_not_what_was_said(nlp):
+    quotes = quotes_of(nlp, "“The tram line was added in 1991. Nobody redesigned the piers for it,” said a "
+                            "senior engineer at the department who asked not to be named.")
+    assert not any(q.text.startswith("not to be named") for q in quotes)

@@ -1067,6 +1067,10 @@ def candidate_score(doc: Doc, cand: Candidate) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+# "who asked not to be named": the terms a source spoke on, not what they said.
+_ANONYMITY = re.compile(r"not to be (named|identified)\b", re.IGNORECASE)
+
+
 def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment], found: list[Quote],
                     mentions: list[Mention]) -> list[Quote]:
     """Attributions the rules missed ("the poll shows …", "criticized her state's gun laws"), kept when
@@ -1085,7 +1089,7 @@ def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment
     # that no quote covers yet is kept.
     for score, cand in sorted([sc for sc in scored if sc[0] >= threshold], key=lambda sc: -sc[0]):
         start, end = _after_dateline(_text(doc), *_with_object_and_charge(doc, cand))
-        if _covered(start, end, spans) >= 0.5:
+        if _covered(start, end, spans) >= 0.5 or _ANONYMITY.match(_text(doc), start, end):
             continue
         quote = Quote(start=start, end=end, text=_text(doc)[start:end], kind="indirect",
                       sentence=sentence_at(sentences, start))
