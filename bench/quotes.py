@@ -343,29 +343,35 @@ def report(fig: dict) -> str:
 
 
 def learn_lexicon(train: Path, out: Path, min_seen: int = 3) -> dict[str, float]:
-    """Share of each verb lemma's occurrences in PolNeAR train that are gold cues; written as JSON."""
+    """Share of each verb lemma's occurrences in PolNeAR train that are gold cues, and of each noun and
+    adjective lemma's ("criticism", "opponent", "eager"); written as JSON."""
     from storylens.analyze.nlp import english
 
     nlp = english()
     chosen = pick_annotations(train)
     names = sorted(chosen)
     texts = [article_text(train, n) for n in names]
-    seen: dict[str, int] = {}
-    cued: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
+    cued: dict[tuple[str, str], int] = {}
     for name, doc in zip(names, nlp.pipe(texts, batch_size=16, n_process=2), strict=True):
         cues = [piece for g in read_ann(chosen[name]) for piece in g.cue]
         for tok in doc:
-            if tok.pos_ not in {"VERB", "AUX"}:
+            kind = _LEXICON_KINDS.get(tok.pos_)
+            if kind is None:
                 continue
-            lemma = tok.lemma_.lower()
-            seen[lemma] = seen.get(lemma, 0) + 1
+            key = (kind, tok.lemma_.lower())
+            seen[key] = seen.get(key, 0) + 1
             if _overlaps((tok.idx, tok.idx + len(tok.text)), cues):
-                cued[lemma] = cued.get(lemma, 0) + 1
-    verbs = {lemma: round(cued[lemma] / seen[lemma], 3) for lemma in sorted(cued)
-             if seen[lemma] >= min_seen and cued[lemma] >= 2}
-    out.write_text(json.dumps({"about": f"cue rate of verb lemmas in PolNeAR train ({len(names)} articles)",
-                               "verbs": verbs}, indent=1) + "\n", encoding="utf-8")
-    return verbs
+                cued[key] = cued.get(key, 0) + 1
+    rates = {kind: {lemma: round(cued[(k, lemma)] / seen[(k, lemma)], 3) for k, lemma in sorted(cued)
+                    if k == kind and seen[(k, lemma)] >= min_seen and cued[(k, lemma)] >= 2}
+             for kind in ("verbs", "nouns")}
+    about = f"cue rate of verb, noun and adjective lemmas in PolNeAR train ({len(names)} articles)"
+    out.write_text(json.dumps({"about": about, **rates}, indent=1) + "\n", encoding="utf-8")
+    return rates["verbs"]
+
+
+_LEXICON_KINDS = {"VERB": "verbs", "AUX": "verbs", "NOUN": "nouns", "ADJ": "nouns"}
 
 
 def candidate_labels(text: str, gold: list[Gold], spans: list[tuple[int, int]],

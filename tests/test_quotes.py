@@ -456,3 +456,14 @@ def test_a_request_for_anonymity_is_not_what_was_said(nlp):
     quotes = quotes_of(nlp, "“The tram line was added in 1991. Nobody redesigned the piers for it,” said a "
                             "senior engineer at the department who asked not to be named.")
     assert not any(q.text.startswith("not to be named") for q in quotes)
+
+
+def test_a_noun_of_stance_weighs_as_a_cue(nlp):
+    from storylens.analyze.quotes import candidate_features, candidates, cue_words
+
+    assert cue_words()["criticism"] > 0.2 and "opponent" in cue_words()
+    doc = nlp("The union's criticism of the new tram timetable grew louder on Monday.")
+    feats = [f for cand in candidates(doc, []) if cand.verb.lower_ == "criticism"
+             for f in candidate_features(doc, cand)]
+    assert feats and "rate=0" not in feats
+

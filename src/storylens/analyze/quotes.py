@@ -91,6 +91,16 @@ def reporting_verbs() -> dict[str, float]:
     return {v: 1.0 for v in DEFAULT_VERBS}
 
 
+@lru_cache(maxsize=1)
+def cue_words() -> dict[str, float]:
+    """Nouns and adjectives with the share of their uses in PolNeAR train that were cues
+    ("criticism of", "a staunch opponent of", "eager to")."""
+    if LEXICON_FILE.exists():
+        data = json.loads(LEXICON_FILE.read_text(encoding="utf-8"))
+        return {k: float(v) for k, v in data.get("nouns", {}).items()}
+    return {}
+
+
 def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
                 entities: list[LocalEntity]) -> list[Quote]:
     """Direct, partial and indirect quotes of one article with cue, speaker and confidence."""
@@ -940,7 +950,7 @@ def candidate_features(doc: Doc, cand: Candidate) -> list[str]:
     """Sparse features of a candidate (names only: each weighs 1)."""
     verb, rel = cand.verb, cand.rel
     lemma = verb.lemma_.lower()
-    rate = reporting_verbs().get(lemma, 0.0)
+    rate = (cue_words() if verb.pos_ in {"NOUN", "ADJ"} else reporting_verbs()).get(lemma, 0.0)
     content = doc.char_span(*cand.content, alignment_mode="expand")
     first = content[0] if content is not None and len(content) else verb
     n = len(content) if content is not None else 1
