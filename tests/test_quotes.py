@@ -405,6 +405,12 @@ def test_headline_colon_attributes_to_a_short_source_but_a_dateline_is_not_one(n
                           "They spoke for an hour.") == []
 
 
+def test_naming_verb_with_what_it_names_misread_as_a_name(nlp):
+    quotes = quotes_of(nlp, "Graham called both Trump and Democratic front-runner Hillary Clinton “crazy” "
+                            "and said the party is bound to lose.")
+    assert one(quotes, "both Trump and").cue == "called"
+
+
 def test_naming_verb_reports_what_is_named_with_its_names(nlp):
     quotes = quotes_of(nlp, "Mayor Ines Varga called the harbour plan a “costly mistake” and “a gift to "
                             "developers.”")

@@ -406,6 +406,10 @@ def _complement(doc: Doc, verb: Token) -> tuple[int, int] | None:
         # marks them (the quoted names are partial quotes inside it).
         objs = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
         tail = _said_of_object(verb, objs[0]) if objs else None
+        names = [c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i]
+        if not objs and len(names) >= 2:
+            # "called both Trump and Clinton “crazy”" read as two names: the first is what is named.
+            objs, tail = [doc[verb.i + 1]], names[-1]
         if tail is not None:
             right = tail.right_edge.i
             if not any(t.pos_ in {"VERB", "AUX"} for t in doc[right + 1:verb.right_edge.i + 1]):
