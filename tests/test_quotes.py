@@ -461,6 +461,8 @@ def test_in_a_poll_speaks_for_the_rest_of_its_sentence(nlp):
 def test_a_request_for_anonymity_is_not_what_was_said(nlp):
     quotes = quotes_of(nlp, "“The tram line was added in 1991. Nobody redesigned the piers for it,” said a "
                             "senior engineer at the department who asked not to be named.")
+    quotes += quotes_of(nlp, "An engineer who worked on the 1998 strengthening programme, and who asked not "
+                             "to be named, described the southern piers as \"always the weak point\".")
     assert not any(q.text.startswith("not to be named") for q in quotes)
 
 

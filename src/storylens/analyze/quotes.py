@@ -46,6 +46,8 @@ SOURCE_NOUNS = frozenset({"poll", "survey", "report", "study", "analysis", "inte
                           "editorial", "column", "op-ed", "review", "audit", "estimate", "forecast", "paper",
                           "release", "testimony", "remark", "video", "ad", "documentary", "lawsuit",
                           "complaint", "indictment", "affidavit", "assessment", "findings"})
+# "who asked not to be named": the terms a source spoke on, not what they said.
+_ANONYMITY = re.compile(r"not to be (named|identified)\b", re.IGNORECASE)
 # Verbs that put words on a thing: the quoted words after their object are the speaker's.
 NAMING_VERBS = frozenset({"call", "describe", "label", "dub", "brand", "term", "characterise",
                           "characterize", "deem", "hail", "denounce", "dismiss"})
@@ -118,6 +120,7 @@ def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
     _to_sentence_end(doc, quotes)
     quotes = _without_embedded(quotes)
     quotes = _without_straddling(quotes)
+    quotes = [q for q in quotes if not (q.kind == "indirect" and _ANONYMITY.match(q.text))]
     quotes.sort(key=lambda q: q.start)
     _resolve_pronouns(doc, quotes, mentions, entities)
     _resolve_roles(doc, quotes, mentions, entities)
@@ -1081,10 +1084,6 @@ def candidate_score(doc: Doc, cand: Candidate) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-# "who asked not to be named": the terms a source spoke on, not what they said.
-_ANONYMITY = re.compile(r"not to be (named|identified)\b", re.IGNORECASE)
-
-
 def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment], found: list[Quote],
                     mentions: list[Mention]) -> list[Quote]:
     """Attributions the rules missed ("the poll shows …", "criticized her state's gun laws"), kept when
@@ -1103,7 +1102,7 @@ def _learned_quotes(doc: Doc, sentences: list[Sentence], segments: list[_Segment
     # that no quote covers yet is kept.
     for score, cand in sorted([sc for sc in scored if sc[0] >= threshold], key=lambda sc: -sc[0]):
         start, end = _after_dateline(_text(doc), *_with_object_and_charge(doc, cand))
-        if _covered(start, end, spans) >= 0.5 or _ANONYMITY.match(_text(doc), start, end):
+        if _covered(start, end, spans) >= 0.5:
             continue
         quote = Quote(start=start, end=end, text=_text(doc)[start:end], kind="indirect",
                       sentence=sentence_at(sentences, start))
