@@ -85,11 +85,16 @@ def _text(doc: Doc) -> str:
 
 
 @lru_cache(maxsize=1)
+def _lexicon() -> dict:
+    """The learned cue rates (bench/quotes.py --learn-lexicon), or nothing when not installed."""
+    return json.loads(LEXICON_FILE.read_text(encoding="utf-8")) if LEXICON_FILE.exists() else {}
+
+
+@lru_cache(maxsize=1)
 def reporting_verbs() -> dict[str, float]:
     """Reporting-verb lemmas with a weight in [0, 1] (learned from PolNeAR train when installed)."""
-    if LEXICON_FILE.exists():
-        data = json.loads(LEXICON_FILE.read_text(encoding="utf-8"))
-        return {k: float(v) for k, v in data["verbs"].items()}
+    if "verbs" in _lexicon():
+        return {k: float(v) for k, v in _lexicon()["verbs"].items()}
     return {v: 1.0 for v in DEFAULT_VERBS}
 
 
@@ -97,10 +102,7 @@ def reporting_verbs() -> dict[str, float]:
 def cue_words() -> dict[str, float]:
     """Nouns and adjectives with the share of their uses in PolNeAR train that were cues
     ("criticism of", "a staunch opponent of", "eager to")."""
-    if LEXICON_FILE.exists():
-        data = json.loads(LEXICON_FILE.read_text(encoding="utf-8"))
-        return {k: float(v) for k, v in data.get("nouns", {}).items()}
-    return {}
+    return {k: float(v) for k, v in _lexicon().get("nouns", {}).items()}
 
 
 def find_quotes(doc: Doc, sentences: list[Sentence], mentions: list[Mention],
