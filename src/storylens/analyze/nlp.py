@@ -40,4 +40,3 @@ _ODD_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202
 def parser_text(text: str) -> str:
     """The text as the parser should read it: odd spaces made plain (same length: offsets hold)."""
     return text.translate(_ODD_SPACES)
-
